@@ -1,0 +1,79 @@
+package io.parley.room;
+
+import com.fasterxml.jackson.annotation.JsonSubTypes;
+import com.fasterxml.jackson.annotation.JsonTypeInfo;
+import io.parley.presence.DocumentFocus;
+import io.parley.room.SessionInbox;
+import io.parley.serialization.CborSerializable;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import org.apache.pekko.actor.typed.ActorRef;
+
+/**
+ * A durable fact about a room. Each one the journal accepts raises the room version by one; the
+ * same events, translated one to one, are what clients apply to their snapshot.
+ *
+ * <p>The type names let a {@link RoomUpdate.EventDelivered}, whose field is this interface, be read
+ * back as the right event.
+ */
+@JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "type")
+@JsonSubTypes({
+  @JsonSubTypes.Type(value = RoomEvent.MemberJoined.class, name = "member_joined"),
+  @JsonSubTypes.Type(value = RoomEvent.SessionOpened.class, name = "session_opened"),
+  @JsonSubTypes.Type(value = RoomEvent.SessionClosed.class, name = "session_closed"),
+  @JsonSubTypes.Type(value = RoomEvent.MemberLeft.class, name = "member_left"),
+  @JsonSubTypes.Type(value = RoomEvent.ReadyChanged.class, name = "ready_changed"),
+  @JsonSubTypes.Type(value = RoomEvent.DocumentFocused.class, name = "document_focused"),
+  @JsonSubTypes.Type(value = RoomEvent.KeysChanged.class, name = "keys_changed"),
+  @JsonSubTypes.Type(value = RoomEvent.ChatPosted.class, name = "chat_posted")
+})
+public sealed interface RoomEvent extends CborSerializable {
+  String userId();
+
+  Instant at();
+
+  /** The first session of a user opened: the user is now a member. */
+  record MemberJoined(
+      String userId,
+      String sessionId,
+      String name,
+      String color,
+      ActorRef<SessionInbox> connection,
+      Instant at)
+      implements RoomEvent {}
+
+  /** Another session (tab, device) of an existing member opened. */
+  record SessionOpened(
+      String userId,
+      String sessionId,
+      String name,
+      String color,
+      ActorRef<SessionInbox> connection,
+      Instant at)
+      implements RoomEvent {}
+
+  /** A session closed while the member still has others. */
+  record SessionClosed(String userId, String sessionId, Instant at) implements RoomEvent {}
+
+  /** The member's last session closed: the member left the room. */
+  record MemberLeft(String userId, String sessionId, Instant at) implements RoomEvent {}
+
+  record ReadyChanged(String userId, String commandId, boolean ready, Instant at)
+      implements RoomEvent {}
+
+  record DocumentFocused(
+      String userId, String commandId, Optional<DocumentFocus> document, Instant at)
+      implements RoomEvent {}
+
+  /** One or several keys set or deleted at once, under one version. */
+  record KeysChanged(String userId, String commandId, List<KeyOp> ops, Instant at)
+      implements RoomEvent {
+    public KeysChanged {
+      ops = List.copyOf(ops);
+    }
+  }
+
+  record ChatPosted(String userId, String commandId, String text, Instant at)
+      implements RoomEvent {}
+}

@@ -1,0 +1,162 @@
+package io.parley.room;
+
+import io.parley.presence.DocumentFocus;
+import io.parley.presence.Member;
+import io.parley.validation.FieldValidator;
+import io.parley.validation.Violation;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The room's decisions, without actors: given the current state and a command, which event to
+ * persist or why the command is refused.
+ */
+public final class RoomRules {
+
+  private final FieldValidator validator;
+
+  public RoomRules(FieldValidator validator) {
+    this.validator = validator;
+  }
+
+  public Decision openSession(RoomState state, RoomCommand.OpenSession command, Instant now) {
+    Optional<Violation> invalid =
+        first(
+            validator.id("sessionId", command.sessionId()),
+            validator.id("userId", command.userId()),
+            validator.name(command.name()),
+            validator.color(command.color()));
+    if (invalid.isPresent()) {
+      return Decision.reject(RejectCode.VALIDATION, invalid.get().toString());
+    }
+    if (state.memberOfSession(command.sessionId()).isPresent()) {
+      return Decision.reject(RejectCode.VALIDATION, "sessionId: is already open in this room");
+    }
+    Optional<Member> existing = state.member(command.userId());
+    RoomEvent event =
+        existing.isPresent()
+            ? new RoomEvent.SessionOpened(
+                command.userId(),
+                command.sessionId(),
+                command.name(),
+                command.color(),
+                command.connection(),
+                now)
+            : new RoomEvent.MemberJoined(
+                command.userId(),
+                command.sessionId(),
+                command.name(),
+                command.color(),
+                command.connection(),
+                now);
+    return new Decision.Accept(event);
+  }
+
+  public Decision closeSession(RoomState state, String sessionId, Instant now) {
+    return state
+        .memberOfSession(sessionId)
+        .<Decision>map(
+            member ->
+                new Decision.Accept(
+                    member.sessions().size() > 1
+                        ? new RoomEvent.SessionClosed(member.userId(), sessionId, now)
+                        : new RoomEvent.MemberLeft(member.userId(), sessionId, now)))
+        .orElse(new Decision.Ignore());
+  }
+
+  public Decision durable(RoomState state, RoomCommand.Durable command, Instant now) {
+    Optional<Member> author = state.memberOfSession(command.sessionId());
+    if (author.isEmpty()) {
+      return Decision.reject(RejectCode.NOT_MEMBER, "no open session " + command.sessionId());
+    }
+    String userId = author.get().userId();
+    Optional<Violation> badId = validator.id("id", command.commandId());
+    if (badId.isPresent()) {
+      return Decision.reject(RejectCode.VALIDATION, badId.get().toString());
+    }
+    if (command instanceof RoomCommand.ChangeKeys c) {
+      return changeKeys(state, userId, c, now);
+    }
+    if (command instanceof RoomCommand.SetReady c) {
+      return new Decision.Accept(new RoomEvent.ReadyChanged(userId, c.commandId(), c.ready(), now));
+    }
+    if (command instanceof RoomCommand.FocusDocument c) {
+      return focus(userId, c, now);
+    }
+    if (command instanceof RoomCommand.PostChat c) {
+      return validator
+          .chatText(c.text())
+          .<Decision>map(v -> Decision.reject(RejectCode.VALIDATION, v.toString()))
+          .orElseGet(
+              () ->
+                  new Decision.Accept(
+                      new RoomEvent.ChatPosted(userId, c.commandId(), c.text(), now)));
+    }
+    throw new IllegalArgumentException("unknown durable command " + command.getClass().getName());
+  }
+
+  private Decision changeKeys(
+      RoomState state, String userId, RoomCommand.ChangeKeys command, Instant now) {
+    Optional<Violation> size = validator.batchSize(command.ops().size());
+    if (size.isPresent()) {
+      return Decision.reject(RejectCode.VALIDATION, size.get().toString());
+    }
+    Set<String> seen = new HashSet<>();
+    List<String> conflicts = new ArrayList<>();
+    for (int i = 0; i < command.ops().size(); i++) {
+      KeyOp op = command.ops().get(i);
+      String prefix = command.ops().size() == 1 ? "" : "ops[" + i + "].";
+      Optional<Violation> invalid =
+          first(
+              validator.key(prefix + "key", op.key()),
+              op.expect()
+                  .flatMap(expect -> validator.expectedVersion(prefix + "expect", expect)),
+              op instanceof KeyOp.Set set
+                  ? validator.value(prefix + "value", set.value())
+                  : Optional.empty());
+      if (invalid.isPresent()) {
+        return Decision.reject(RejectCode.VALIDATION, invalid.get().toString());
+      }
+      if (!seen.add(op.key())) {
+        return Decision.reject(
+            RejectCode.VALIDATION, prefix + "key: " + op.key() + " appears twice in one batch");
+      }
+      long current = state.keyVersion(op.key());
+      if (op.expect().isPresent() && op.expect().get() != current) {
+        conflicts.add(op.key() + " is at version " + current + ", expected " + op.expect().get());
+      }
+    }
+    if (!conflicts.isEmpty()) {
+      return Decision.reject(RejectCode.CONFLICT, String.join("; ", conflicts));
+    }
+    return new Decision.Accept(
+        new RoomEvent.KeysChanged(userId, command.commandId(), command.ops(), now));
+  }
+
+  private Decision focus(String userId, RoomCommand.FocusDocument command, Instant now) {
+    if (command.document().isPresent()) {
+      DocumentFocus document = command.document().get();
+      Optional<Violation> invalid =
+          first(validator.documentId(document.id()), validator.documentType(document.type()));
+      if (invalid.isPresent()) {
+        return Decision.reject(RejectCode.VALIDATION, invalid.get().toString());
+      }
+    }
+    return new Decision.Accept(
+        new RoomEvent.DocumentFocused(userId, command.commandId(), command.document(), now));
+  }
+
+  @SafeVarargs
+  private static Optional<Violation> first(Optional<Violation>... checks) {
+    for (Optional<Violation> check : checks) {
+      if (check.isPresent()) {
+        return check;
+      }
+    }
+    return Optional.empty();
+  }
+}

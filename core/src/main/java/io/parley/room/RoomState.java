@@ -1,0 +1,132 @@
+package io.parley.room;
+
+import io.parley.presence.Member;
+import io.parley.presence.Session;
+import io.parley.serialization.CborSerializable;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * A room as the fold of its events. Immutable: snapshots are serialized while the entity goes on,
+ * so every change returns a new state.
+ *
+ * @param version the number of durable changes so far; equal to the journal sequence number
+ * @param chat the most recent messages, oldest first, at most {@code chatHistory} of them
+ */
+public record RoomState(
+    long version, Map<String, Member> members, Map<String, KeyEntry> keys, List<ChatMessage> chat)
+    implements CborSerializable {
+
+  public RoomState {
+    members = Map.copyOf(members);
+    keys = Map.copyOf(keys);
+    chat = List.copyOf(chat);
+  }
+
+  public static RoomState empty() {
+    return new RoomState(0, Map.of(), Map.of(), List.of());
+  }
+
+  public Optional<Member> memberOfSession(String sessionId) {
+    return members.values().stream().filter(m -> m.hasSession(sessionId)).findFirst();
+  }
+
+  public Optional<Member> member(String userId) {
+    return Optional.ofNullable(members.get(userId));
+  }
+
+  /** The version that last wrote {@code key}, or 0 when the key is absent. */
+  public long keyVersion(String key) {
+    KeyEntry entry = keys.get(key);
+    return entry == null ? 0 : entry.version();
+  }
+
+  /** Applies one journal event; {@code chatHistory} bounds the chat kept in memory. */
+  public RoomState apply(RoomEvent event, int chatHistory) {
+    long next = version + 1;
+    if (event instanceof RoomEvent.MemberJoined e) {
+      Session session = new Session(e.sessionId(), e.connection(), e.at());
+      return withMember(next, Member.joined(e.userId(), e.name(), e.color(), session));
+    }
+    if (event instanceof RoomEvent.SessionOpened e) {
+      Session session = new Session(e.sessionId(), e.connection(), e.at());
+      return withMember(next, requireMember(e.userId()).withSession(session, e.name(), e.color()));
+    }
+    if (event instanceof RoomEvent.SessionClosed e) {
+      return withMember(next, requireMember(e.userId()).withoutSession(e.sessionId(), e.at()));
+    }
+    if (event instanceof RoomEvent.MemberLeft e) {
+      return withoutMember(next, e.userId());
+    }
+    if (event instanceof RoomEvent.ReadyChanged e) {
+      return withMember(next, requireMember(e.userId()).withReady(e.ready(), e.at()));
+    }
+    if (event instanceof RoomEvent.DocumentFocused e) {
+      return withMember(next, requireMember(e.userId()).withFocus(e.document(), e.at()));
+    }
+    if (event instanceof RoomEvent.KeysChanged e) {
+      return withKeys(next, e);
+    }
+    if (event instanceof RoomEvent.ChatPosted e) {
+      return withChat(next, e, chatHistory);
+    }
+    throw new IllegalArgumentException("unknown room event " + event.getClass().getName());
+  }
+
+  private Member requireMember(String userId) {
+    Member member = members.get(userId);
+    if (member == null) {
+      throw new IllegalStateException("event for unknown member " + userId);
+    }
+    return member;
+  }
+
+  private RoomState withMember(long next, Member member) {
+    Map<String, Member> updated = new HashMap<>(members);
+    updated.put(member.userId(), member);
+    return new RoomState(next, updated, keys, chat);
+  }
+
+  private RoomState withoutMember(long next, String userId) {
+    Map<String, Member> updated = new HashMap<>(members);
+    updated.remove(userId);
+    return new RoomState(next, updated, keys, chat);
+  }
+
+  private RoomState withKeys(long next, RoomEvent.KeysChanged e) {
+    Map<String, KeyEntry> updated = new LinkedHashMap<>(keys);
+    for (KeyOp op : e.ops()) {
+      if (op instanceof KeyOp.Set set) {
+        updated.put(set.key(), new KeyEntry(set.value(), next, e.userId(), e.at()));
+      } else {
+        updated.remove(op.key());
+      }
+    }
+    return new RoomState(next, touched(e.userId(), e.at()), updated, chat);
+  }
+
+  private RoomState withChat(long next, RoomEvent.ChatPosted e, int chatHistory) {
+    List<ChatMessage> updated = new ArrayList<>(chat.size() + 1);
+    int drop = Math.max(0, chat.size() + 1 - chatHistory);
+    updated.addAll(chat.subList(Math.min(drop, chat.size()), chat.size()));
+    if (chatHistory > 0) {
+      updated.add(new ChatMessage(e.commandId(), e.userId(), e.text(), e.at(), next));
+    }
+    return new RoomState(next, touched(e.userId(), e.at()), keys, updated);
+  }
+
+  private Map<String, Member> touched(String userId, Instant at) {
+    Member member = members.get(userId);
+    if (member == null) {
+      return members;
+    }
+    Map<String, Member> updated = new HashMap<>(members);
+    updated.put(userId, member.seenAt(at));
+    return updated;
+  }
+}

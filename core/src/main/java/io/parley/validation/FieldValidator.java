@@ -1,0 +1,167 @@
+package io.parley.validation;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.util.Iterator;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+/**
+ * The format rules of every field a client can send. Plain Java so that the gateway (to answer a
+ * bad frame with an error) and the room (as the last line of defence) apply the same rules.
+ */
+public final class FieldValidator {
+
+  private static final Pattern ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._:@-]*");
+  private static final Pattern KEY = Pattern.compile("[A-Za-z0-9_][A-Za-z0-9._:/@-]*");
+  private static final Pattern DOCUMENT_TYPE = Pattern.compile("[a-z][a-z0-9._+-]*");
+  private static final Pattern COLOR = Pattern.compile("#[0-9a-fA-F]{6}");
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private final FieldLimits limits;
+
+  public FieldValidator(FieldLimits limits) {
+    this.limits = limits;
+  }
+
+  public FieldLimits limits() {
+    return limits;
+  }
+
+  /** Room, user, session, command and document ids share one conservative format. */
+  public Optional<Violation> id(String field, String value) {
+    return pattern(field, value, ID, limits.idMaxLength(), "letters, digits and . _ : @ -");
+  }
+
+  public Optional<Violation> name(String value) {
+    if (value == null || value.isBlank()) {
+      return violation("name", "is required and must not be blank");
+    }
+    if (value.length() > limits.nameMaxLength()) {
+      return violation("name", "is longer than " + limits.nameMaxLength() + " characters");
+    }
+    return noControlCharacters("name", value, false);
+  }
+
+  public Optional<Violation> color(String value) {
+    if (value == null || !COLOR.matcher(value).matches()) {
+      return violation("color", "must be a hex colour like #1e90ff");
+    }
+    return Optional.empty();
+  }
+
+  public Optional<Violation> key(String field, String value) {
+    return pattern(field, value, KEY, limits.keyMaxLength(), "letters, digits and . _ : / @ -");
+  }
+
+  public Optional<Violation> documentId(String value) {
+    return pattern(
+        "document.id", value, ID, limits.documentIdMaxLength(), "letters, digits and . _ : @ -");
+  }
+
+  public Optional<Violation> documentType(String value) {
+    return pattern(
+        "document.type",
+        value,
+        DOCUMENT_TYPE,
+        limits.documentTypeMaxLength(),
+        "lower-case letters, digits and . _ + -, starting with a letter");
+  }
+
+  public Optional<Violation> chatText(String value) {
+    if (value == null || value.isBlank()) {
+      return violation("text", "is required and must not be blank");
+    }
+    if (value.length() > limits.chatMaxLength()) {
+      return violation("text", "is longer than " + limits.chatMaxLength() + " characters");
+    }
+    return noControlCharacters("text", value, true);
+  }
+
+  public Optional<Violation> expectedVersion(String field, long expect) {
+    return expect < 0 ? violation(field, "must be 0 (absent) or a positive version") : Optional.empty();
+  }
+
+  public Optional<Violation> batchSize(int ops) {
+    if (ops == 0) {
+      return violation("ops", "must contain at least one operation");
+    }
+    if (ops > limits.batchMaxOps()) {
+      return violation("ops", "has more than " + limits.batchMaxOps() + " operations");
+    }
+    return Optional.empty();
+  }
+
+  public Optional<Violation> finite(String field, double value) {
+    return Double.isFinite(value) ? Optional.empty() : violation(field, "must be a finite number");
+  }
+
+  /** A shared-state value: any JSON, bounded in encoded size and nesting, numbers finite. */
+  public Optional<Violation> value(String field, JsonNode value) {
+    if (value == null || value.isMissingNode()) {
+      return violation(field, "is required");
+    }
+    Optional<Violation> shape = shape(field, value, 1);
+    if (shape.isPresent()) {
+      return shape;
+    }
+    try {
+      if (JSON.writeValueAsBytes(value).length > limits.valueMaxBytes()) {
+        return violation(field, "is larger than " + limits.valueMaxBytes() + " bytes as JSON");
+      }
+    } catch (JsonProcessingException e) {
+      return violation(field, "cannot be written as JSON");
+    }
+    return Optional.empty();
+  }
+
+  /** {@code depth} is the number of containers enclosing {@code node}, itself included. */
+  private Optional<Violation> shape(String field, JsonNode node, int depth) {
+    if (node.isContainerNode() && depth > limits.valueMaxDepth()) {
+      return violation(field, "is nested deeper than " + limits.valueMaxDepth() + " levels");
+    }
+    if (node.isNumber() && !Double.isFinite(node.doubleValue())) {
+      return violation(field, "contains a number that is not finite");
+    }
+    if (node.isContainerNode()) {
+      for (Iterator<JsonNode> children = node.elements(); children.hasNext(); ) {
+        Optional<Violation> child = shape(field, children.next(), depth + 1);
+        if (child.isPresent()) {
+          return child;
+        }
+      }
+    }
+    return Optional.empty();
+  }
+
+  private static Optional<Violation> pattern(
+      String field, String value, Pattern pattern, int maxLength, String allowed) {
+    if (value == null || value.isEmpty()) {
+      return violation(field, "is required");
+    }
+    if (value.length() > maxLength) {
+      return violation(field, "is longer than " + maxLength + " characters");
+    }
+    if (!pattern.matcher(value).matches()) {
+      return violation(field, "may contain only " + allowed);
+    }
+    return Optional.empty();
+  }
+
+  private static Optional<Violation> noControlCharacters(
+      String field, String value, boolean allowLineBreaks) {
+    for (int i = 0; i < value.length(); i++) {
+      char c = value.charAt(i);
+      boolean lineBreak = c == '\n' || c == '\t';
+      if (Character.isISOControl(c) && !(allowLineBreaks && lineBreak)) {
+        return violation(field, "must not contain control characters");
+      }
+    }
+    return Optional.empty();
+  }
+
+  private static Optional<Violation> violation(String field, String message) {
+    return Optional.of(new Violation(field, message));
+  }
+}

@@ -1,0 +1,301 @@
+package io.parley.gateway;
+
+import io.parley.protocol.ClientFrame;
+import io.parley.protocol.DecodeResult;
+import io.parley.protocol.ErrorCode;
+import io.parley.protocol.FrameEncoder;
+import io.parley.room.CommandReply;
+import io.parley.room.RejectCode;
+import io.parley.room.RoomCommand;
+import io.parley.room.RoomUpdate;
+import io.parley.room.SessionInbox;
+import io.parley.room.SessionReply;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
+import org.apache.pekko.cluster.sharding.typed.javadsl.EntityRef;
+
+/**
+ * One WebSocket connection: it turns client frames into room commands and room updates into
+ * server frames. It is the session's actor: the room watches it, so when the connection goes, so
+ * does the session.
+ *
+ * <p>Inbound frames arrive one at a time (the stream waits for {@link Ack}), which bounds what a
+ * client can push at it; while the session is being opened the one waiting frame is held back.
+ */
+public final class ConnectionActor {
+
+  /** Lets the inbound stream send the next frame. */
+  public enum Ack {
+    INSTANCE
+  }
+
+  record StreamStarted(ActorRef<Ack> ack) implements SessionInbox {}
+
+  record FrameArrived(ActorRef<Ack> ack, DecodeResult result) implements SessionInbox {}
+
+  record StreamEnded() implements SessionInbox {}
+
+  record StreamFailed(Throwable cause) implements SessionInbox {}
+
+  private record HelloTimedOut() implements SessionInbox {}
+
+  private record CommandTimedOut(String id) implements SessionInbox {}
+
+  private final String roomId;
+  private final EntityRef<RoomCommand> room;
+  private final ActorRef<Outbound> out;
+  private final GatewaySettings settings;
+  private final FrameEncoder encoder;
+  private final ActorContext<SessionInbox> context;
+  private final TimerScheduler<SessionInbox> timers;
+  private final String sessionId = UUID.randomUUID().toString();
+  private final Set<String> pendingCommands = new HashSet<>();
+
+  private String userId;
+  private long lastVersion;
+  private FrameArrived heldBack;
+
+  private ConnectionActor(
+      String roomId,
+      EntityRef<RoomCommand> room,
+      ActorRef<Outbound> out,
+      GatewaySettings settings,
+      FrameEncoder encoder,
+      ActorContext<SessionInbox> context,
+      TimerScheduler<SessionInbox> timers) {
+    this.roomId = roomId;
+    this.room = room;
+    this.out = out;
+    this.settings = settings;
+    this.encoder = encoder;
+    this.context = context;
+    this.timers = timers;
+  }
+
+  public static Behavior<SessionInbox> create(
+      String roomId,
+      EntityRef<RoomCommand> room,
+      ActorRef<Outbound> out,
+      GatewaySettings settings,
+      FrameEncoder encoder) {
+    return Behaviors.withMdc(
+        SessionInbox.class,
+        Map.of("roomId", roomId),
+        Behaviors.setup(
+            context ->
+                Behaviors.withTimers(
+                    timers -> {
+                      timers.startSingleTimer(new HelloTimedOut(), settings.helloTimeout());
+                      return new ConnectionActor(
+                              roomId, room, out, settings, encoder, context, timers)
+                          .awaitingHello();
+                    })));
+  }
+
+  private Behavior<SessionInbox> awaitingHello() {
+    return Behaviors.receive(SessionInbox.class)
+        .onMessage(StreamStarted.class, this::ackStart)
+        .onMessage(FrameArrived.class, this::beforeWelcome)
+        .onMessage(HelloTimedOut.class, m -> closeWithError(ErrorCode.PROTOCOL_ORDER, "no hello within " + settings.helloTimeout().toSeconds() + " s"))
+        .onMessage(StreamEnded.class, m -> Behaviors.stopped())
+        .onMessage(StreamFailed.class, m -> Behaviors.stopped())
+        .build();
+  }
+
+  private Behavior<SessionInbox> ackStart(StreamStarted started) {
+    started.ack().tell(Ack.INSTANCE);
+    return Behaviors.same();
+  }
+
+  private Behavior<SessionInbox> beforeWelcome(FrameArrived arrived) {
+    if (arrived.result() instanceof DecodeResult.Malformed malformed) {
+      send(encoder.error(malformed));
+      arrived.ack().tell(Ack.INSTANCE);
+      return Behaviors.same();
+    }
+    ClientFrame frame = ((DecodeResult.Decoded) arrived.result()).frame();
+    if (frame instanceof ClientFrame.Ping ping) {
+      send(encoder.pong(ping.id()));
+      arrived.ack().tell(Ack.INSTANCE);
+      return Behaviors.same();
+    }
+    if (!(frame instanceof ClientFrame.Hello hello)) {
+      send(
+          encoder.error(
+              ErrorCode.PROTOCOL_ORDER, Optional.empty(), "the first frame must be hello", idOf(frame)));
+      arrived.ack().tell(Ack.INSTANCE);
+      return Behaviors.same();
+    }
+    timers.cancel(new HelloTimedOut());
+    userId = hello.userId();
+    room.tell(
+        new RoomCommand.OpenSession(
+            sessionId, hello.userId(), hello.name(), hello.color(), context.getSelf()));
+    timers.startSingleTimer(new HelloTimedOut(), settings.commandTimeout());
+    arrived.ack().tell(Ack.INSTANCE);
+    return joining();
+  }
+
+  private Behavior<SessionInbox> joining() {
+    return Behaviors.receive(SessionInbox.class)
+        .onMessage(SessionReply.Welcome.class, this::onWelcome)
+        .onMessage(
+            SessionReply.Refused.class,
+            refused -> closeWithError(ErrorCode.JOIN_REFUSED, refused.code().wireName() + ": " + refused.message()))
+        .onMessage(
+            HelloTimedOut.class,
+            m -> closeWithError(ErrorCode.JOIN_REFUSED, "timeout: the room did not answer in time"))
+        .onMessage(FrameArrived.class, this::holdBack)
+        .onMessage(StreamEnded.class, m -> leave())
+        .onMessage(StreamFailed.class, m -> leave())
+        .build();
+  }
+
+  private Behavior<SessionInbox> holdBack(FrameArrived arrived) {
+    heldBack = arrived;
+    return Behaviors.same();
+  }
+
+  private Behavior<SessionInbox> onWelcome(SessionReply.Welcome welcome) {
+    timers.cancel(new HelloTimedOut());
+    lastVersion = welcome.snapshot().version();
+    send(encoder.welcome(roomId, sessionId, userId, welcome.snapshot()));
+    context.getLog().debug("session {} of {} opened at version {}", sessionId, userId, lastVersion);
+    Behavior<SessionInbox> joined =
+        Behaviors.withMdc(
+            SessionInbox.class, Map.of("roomId", roomId, "userId", userId, "sessionId", sessionId), joined());
+    if (heldBack != null) {
+      FrameArrived frame = heldBack;
+      heldBack = null;
+      context.getSelf().tell(frame);
+    }
+    return joined;
+  }
+
+  private Behavior<SessionInbox> joined() {
+    return Behaviors.receive(SessionInbox.class)
+        .onMessage(FrameArrived.class, this::onFrame)
+        .onMessage(RoomUpdate.EventDelivered.class, this::onEvent)
+        .onMessage(RoomUpdate.CursorMoved.class, this::onCursor)
+        .onMessage(CommandReply.Accepted.class, this::onAccepted)
+        .onMessage(CommandReply.Rejected.class, this::onRejected)
+        .onMessage(CommandTimedOut.class, this::onCommandTimedOut)
+        .onMessage(StreamEnded.class, m -> leave())
+        .onMessage(StreamFailed.class, m -> leave())
+        .build();
+  }
+
+  private Behavior<SessionInbox> onFrame(FrameArrived arrived) {
+    arrived.ack().tell(Ack.INSTANCE);
+    if (arrived.result() instanceof DecodeResult.Malformed malformed) {
+      send(encoder.error(malformed));
+      return Behaviors.same();
+    }
+    ClientFrame frame = ((DecodeResult.Decoded) arrived.result()).frame();
+    if (frame instanceof ClientFrame.Command command) {
+      return onCommand(command);
+    }
+    if (frame instanceof ClientFrame.Cursor cursor) {
+      room.tell(new RoomCommand.MoveCursor(sessionId, cursor.x(), cursor.y(), cursor.documentId()));
+    } else if (frame instanceof ClientFrame.Ping ping) {
+      send(encoder.pong(ping.id()));
+    } else if (frame instanceof ClientFrame.Leave) {
+      return leave();
+    } else if (frame instanceof ClientFrame.Hello) {
+      send(encoder.error(ErrorCode.PROTOCOL_ORDER, Optional.empty(), "hello was already received", Optional.empty()));
+    }
+    return Behaviors.same();
+  }
+
+  private Behavior<SessionInbox> onCommand(ClientFrame.Command command) {
+    if (!pendingCommands.add(command.id())) {
+      send(
+          encoder.error(
+              ErrorCode.INVALID_FIELD,
+              Optional.of("id"),
+              "a command with this id is still in flight",
+              Optional.of(command.id())));
+      return Behaviors.same();
+    }
+    timers.startSingleTimer(
+        new CommandTimedOut(command.id()), new CommandTimedOut(command.id()), settings.commandTimeout());
+    room.tell(RoomCommands.toRoom(command, sessionId, context.getSelf().narrow()));
+    return Behaviors.same();
+  }
+
+  private Behavior<SessionInbox> onAccepted(CommandReply.Accepted accepted) {
+    if (settle(accepted.commandId())) {
+      send(encoder.ack(accepted.commandId(), accepted.version()));
+    }
+    return Behaviors.same();
+  }
+
+  private Behavior<SessionInbox> onRejected(CommandReply.Rejected rejected) {
+    if (settle(rejected.commandId())) {
+      send(encoder.reject(rejected.commandId(), rejected.code(), rejected.message()));
+    }
+    return Behaviors.same();
+  }
+
+  private Behavior<SessionInbox> onCommandTimedOut(CommandTimedOut timedOut) {
+    if (pendingCommands.remove(timedOut.id())) {
+      send(
+          encoder.reject(
+              timedOut.id(),
+              RejectCode.TIMEOUT,
+              "the room did not answer within " + settings.commandTimeout().toMillis() + " ms; the change may or may not have been applied"));
+    }
+    return Behaviors.same();
+  }
+
+  /** Forgets a pending command; false when it had already timed out. */
+  private boolean settle(String commandId) {
+    timers.cancel(new CommandTimedOut(commandId));
+    return pendingCommands.remove(commandId);
+  }
+
+  private Behavior<SessionInbox> onEvent(RoomUpdate.EventDelivered delivered) {
+    if (delivered.version() <= lastVersion) {
+      return Behaviors.same();
+    }
+    if (delivered.version() != lastVersion + 1) {
+      context.getLog().warn("version gap: had {}, received {}", lastVersion, delivered.version());
+    }
+    lastVersion = delivered.version();
+    send(encoder.event(delivered.version(), delivered.event()));
+    return Behaviors.same();
+  }
+
+  private Behavior<SessionInbox> onCursor(RoomUpdate.CursorMoved cursor) {
+    send(encoder.cursor(cursor));
+    return Behaviors.same();
+  }
+
+  private Behavior<SessionInbox> leave() {
+    room.tell(new RoomCommand.CloseSession(sessionId));
+    out.tell(new Outbound.Close());
+    return Behaviors.stopped();
+  }
+
+  private Behavior<SessionInbox> closeWithError(ErrorCode code, String message) {
+    send(encoder.error(code, Optional.empty(), message, Optional.empty()));
+    out.tell(new Outbound.Close());
+    return Behaviors.stopped();
+  }
+
+  private void send(String text) {
+    out.tell(new Outbound.Frame(text));
+  }
+
+  private static Optional<String> idOf(ClientFrame frame) {
+    return frame instanceof ClientFrame.Command command ? Optional.of(command.id()) : Optional.empty();
+  }
+}

@@ -1,0 +1,30 @@
+package io.parley.gateway;
+
+import com.typesafe.config.Config;
+import java.time.Duration;
+
+/** The gateway settings from {@code parley.gateway}; see docs/CONFIGURATION.md. */
+public record GatewaySettings(
+    String host,
+    int port,
+    int maxFrameBytes,
+    int outboundBufferFrames,
+    Duration helloTimeout,
+    Duration commandTimeout) {
+
+  public static GatewaySettings fromConfig(Config parley) {
+    Config gateway = parley.getConfig("gateway");
+    return new GatewaySettings(
+        gateway.getString("host"),
+        gateway.getInt("port"),
+        (int) gateway.getBytes("max-frame-size").longValue(),
+        gateway.getInt("outbound-buffer"),
+        gateway.getDuration("hello-timeout"),
+        gateway.getDuration("command-timeout"));
+  }
+
+  public GatewaySettings withPort(int newPort) {
+    return new GatewaySettings(
+        host, newPort, maxFrameBytes, outboundBufferFrames, helloTimeout, commandTimeout);
+  }
+}

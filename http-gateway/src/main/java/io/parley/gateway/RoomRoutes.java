@@ -1,0 +1,96 @@
+package io.parley.gateway;
+
+import io.parley.protocol.FrameEncoder;
+import io.parley.room.RoomCommand;
+import io.parley.room.Rooms;
+import io.parley.room.RoomState;
+import io.parley.validation.FieldValidator;
+import io.parley.validation.Violation;
+import java.util.Optional;
+import java.util.function.Supplier;
+import org.apache.pekko.http.javadsl.model.ContentTypes;
+import org.apache.pekko.http.javadsl.model.HttpEntities;
+import org.apache.pekko.http.javadsl.model.HttpResponse;
+import org.apache.pekko.http.javadsl.model.StatusCodes;
+import org.apache.pekko.http.javadsl.server.AllDirectives;
+import org.apache.pekko.http.javadsl.server.PathMatchers;
+import org.apache.pekko.http.javadsl.server.Route;
+
+/** The HTTP surface: the WebSocket endpoint and REST reads. Routes only translate. */
+public final class RoomRoutes extends AllDirectives {
+
+  private final Rooms rooms;
+  private final WebSocketConnections connections;
+  private final FieldValidator validator;
+  private final FrameEncoder encoder;
+  private final GatewaySettings settings;
+
+  public RoomRoutes(
+      Rooms rooms,
+      WebSocketConnections connections,
+      FieldValidator validator,
+      FrameEncoder encoder,
+      GatewaySettings settings) {
+    this.rooms = rooms;
+    this.connections = connections;
+    this.validator = validator;
+    this.encoder = encoder;
+    this.settings = settings;
+  }
+
+  public Route routes() {
+    return pathPrefix(
+        "v1",
+        () ->
+            pathPrefix(
+                "rooms",
+                () ->
+                    pathPrefix(
+                        PathMatchers.segment(),
+                        roomId ->
+                            validRoom(
+                                roomId,
+                                () ->
+                                    concat(
+                                        path(
+                                            "ws",
+                                            () ->
+                                                get(() -> webSocket(roomId))),
+                                        pathEndOrSingleSlash(
+                                            () -> get(() -> snapshot(roomId))))))));
+  }
+
+  private Route validRoom(String roomId, Supplier<Route> inner) {
+    Optional<Violation> invalid = validator.id("roomId", roomId);
+    if (invalid.isPresent()) {
+      return complete(
+          HttpResponse.create()
+              .withStatus(StatusCodes.BAD_REQUEST)
+              .withEntity(
+                  HttpEntities.create(
+                      ContentTypes.APPLICATION_JSON,
+                      encoder.httpError("invalid_field", "roomId", invalid.get().message()))));
+    }
+    return inner.get();
+  }
+
+  /** The connection is only built once the request is known to be a WebSocket upgrade. */
+  private Route webSocket(String roomId) {
+    return extractWebSocketUpgrade(
+        upgrade -> complete(upgrade.handleMessagesWith(connections.connect(roomId))));
+  }
+
+  private Route snapshot(String roomId) {
+    return onSuccess(
+        rooms
+            .room(roomId)
+            .<RoomState>ask(RoomCommand.GetSnapshot::new, settings.commandTimeout()),
+        state ->
+            complete(
+                HttpResponse.create()
+                    .withEntity(
+                        HttpEntities.create(
+                            ContentTypes.APPLICATION_JSON,
+                            encoder.snapshotDocument(roomId, state)))));
+  }
+}

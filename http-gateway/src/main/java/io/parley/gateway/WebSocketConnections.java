@@ -1,0 +1,151 @@
+package io.parley.gateway;
+
+import io.parley.protocol.DecodeResult;
+import io.parley.protocol.ErrorCode;
+import io.parley.protocol.FrameDecoder;
+import io.parley.protocol.FrameEncoder;
+import io.parley.room.Rooms;
+import io.parley.room.SessionInbox;
+import java.nio.charset.StandardCharsets;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import org.apache.pekko.NotUsed;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.Props;
+import org.apache.pekko.http.javadsl.model.ws.Message;
+import org.apache.pekko.http.javadsl.model.ws.TextMessage;
+import org.apache.pekko.japi.Pair;
+import org.apache.pekko.stream.OverflowStrategy;
+import org.apache.pekko.stream.javadsl.Flow;
+import org.apache.pekko.stream.javadsl.Sink;
+import org.apache.pekko.stream.javadsl.Source;
+import org.apache.pekko.stream.typed.javadsl.ActorSink;
+import org.apache.pekko.stream.typed.javadsl.ActorSource;
+
+/**
+ * Builds the stream of one WebSocket: inbound text frames, size-checked and decoded, go to a new
+ * {@link ConnectionActor}; what the actor sends goes out through a bounded queue.
+ */
+public final class WebSocketConnections {
+
+  private final ActorSystem<?> system;
+  private final Rooms rooms;
+  private final GatewaySettings settings;
+  private final FrameDecoder decoder;
+  private final FrameEncoder encoder;
+
+  public WebSocketConnections(
+      ActorSystem<?> system,
+      Rooms rooms,
+      GatewaySettings settings,
+      FrameDecoder decoder,
+      FrameEncoder encoder) {
+    this.system = system;
+    this.rooms = rooms;
+    this.settings = settings;
+    this.decoder = decoder;
+    this.encoder = encoder;
+  }
+
+  /** The flow of a new connection to {@code roomId}, whose id is already validated. */
+  public Flow<Message, Message, NotUsed> connect(String roomId) {
+    Pair<ActorRef<Outbound>, Source<Outbound, NotUsed>> outbound =
+        ActorSource.<Outbound>actorRef(
+                message -> message instanceof Outbound.Close,
+                message -> Optional.empty(),
+                settings.outboundBufferFrames(),
+                OverflowStrategy.fail())
+            .preMaterialize(system);
+    ActorRef<SessionInbox> connection =
+        system.systemActorOf(
+            ConnectionActor.create(roomId, rooms.room(roomId), outbound.first(), settings, encoder),
+            "connection-" + UUID.randomUUID(),
+            Props.empty());
+    Sink<Message, NotUsed> inbound =
+        Flow.<Message>create()
+            .mapAsync(1, this::read)
+            .to(
+                ActorSink.actorRefWithBackpressure(
+                    connection,
+                    ConnectionActor.FrameArrived::new,
+                    ConnectionActor.StreamStarted::new,
+                    ConnectionActor.Ack.INSTANCE,
+                    new ConnectionActor.StreamEnded(),
+                    ConnectionActor.StreamFailed::new));
+    Source<Message, NotUsed> frames =
+        outbound
+            .second()
+            .collectType(Outbound.Frame.class)
+            .map(frame -> (Message) TextMessage.create(frame.text()));
+    return Flow.fromSinkAndSourceCoupled(inbound, frames);
+  }
+
+  /** Reads a whole frame, never holding more than the frame limit of it in memory. */
+  private CompletionStage<DecodeResult> read(Message message) {
+    if (!message.isText()) {
+      return message
+          .asBinaryMessage()
+          .getStreamedData()
+          .runWith(Sink.ignore(), system)
+          .thenApply(done -> tooLarge("binary frames are not supported; send JSON text frames"));
+    }
+    TextMessage text = message.asTextMessage();
+    if (text.isStrict()) {
+      String strict = text.getStrictText();
+      return CompletableFuture.completedFuture(
+          exceedsLimit(strict) ? tooLarge(limitMessage()) : decoder.decode(strict));
+    }
+    return text.getStreamedText()
+        .runWith(
+            Sink.fold(
+                new BoundedText(settings.maxFrameBytes()), BoundedText::append),
+            system)
+        .thenApply(
+            collected ->
+                collected.overflowed() ? tooLarge(limitMessage()) : decoder.decode(collected.text()));
+  }
+
+  private boolean exceedsLimit(String text) {
+    return text.length() > settings.maxFrameBytes()
+        || (text.length() * 3L > settings.maxFrameBytes()
+            && text.getBytes(StandardCharsets.UTF_8).length > settings.maxFrameBytes());
+  }
+
+  private String limitMessage() {
+    return "frame larger than " + settings.maxFrameBytes() + " bytes";
+  }
+
+  private static DecodeResult tooLarge(String message) {
+    return new DecodeResult.Malformed(ErrorCode.BAD_FRAME, Optional.empty(), message, Optional.empty());
+  }
+
+  /** Collects a streamed text frame up to a limit, then only counts what follows. */
+  private static final class BoundedText {
+    private final int limit;
+    private final StringBuilder text = new StringBuilder();
+    private long bytes;
+
+    BoundedText(int limit) {
+      this.limit = limit;
+    }
+
+    BoundedText append(String chunk) {
+      bytes += chunk.getBytes(StandardCharsets.UTF_8).length;
+      if (bytes <= limit) {
+        text.append(chunk);
+      }
+      return this;
+    }
+
+    boolean overflowed() {
+      return bytes > limit;
+    }
+
+    String text() {
+      return text.toString();
+    }
+  }
+}

@@ -1,0 +1,21 @@
+package io.parley.protocol;
+
+import java.util.Locale;
+
+/** Why a frame was answered with {@code error}; the wire form is the lower-case name. */
+public enum ErrorCode {
+  /** Not a JSON object, not text, or larger than the frame limit. */
+  BAD_FRAME,
+  /** The {@code type} is not one this protocol version knows. */
+  UNKNOWN_TYPE,
+  /** A field is missing, of the wrong type, or breaks a documented limit. */
+  INVALID_FIELD,
+  /** A command came before {@code hello}, or {@code hello} came twice. */
+  PROTOCOL_ORDER,
+  /** The room refused the session ({@code hello}); the connection is closed after this error. */
+  JOIN_REFUSED;
+
+  public String wireName() {
+    return name().toLowerCase(Locale.ROOT);
+  }
+}

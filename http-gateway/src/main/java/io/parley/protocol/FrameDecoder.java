@@ -1,0 +1,269 @@
+package io.parley.protocol;
+
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.json.JsonReadFeature;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import io.parley.presence.DocumentFocus;
+import io.parley.room.KeyOp;
+import io.parley.validation.FieldValidator;
+import io.parley.validation.Violation;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Turns a text frame into a {@link ClientFrame}, checking every field against the documented
+ * limits. It never throws: anything wrong comes back as {@link DecodeResult.Malformed}.
+ */
+public final class FrameDecoder {
+
+  /** Deeper than any valid frame can be: the value limit plus the frame's own envelope. */
+  private static final int ENVELOPE_DEPTH = 4;
+
+  private final FieldValidator validator;
+  private final ObjectMapper json;
+
+  public FrameDecoder(FieldValidator validator) {
+    this.validator = validator;
+    this.json =
+        JsonMapper.builder()
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+            .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
+            .disable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
+            .build();
+    this.json
+        .getFactory()
+        .setStreamReadConstraints(
+            StreamReadConstraints.builder()
+                .maxNestingDepth(validator.limits().valueMaxDepth() + ENVELOPE_DEPTH)
+                .build());
+  }
+
+  public DecodeResult decode(String text) {
+    JsonNode root;
+    try {
+      root = json.readTree(text);
+    } catch (JsonProcessingException e) {
+      return malformed(ErrorCode.BAD_FRAME, null, "not valid JSON: " + e.getOriginalMessage(), null);
+    }
+    if (root == null || !root.isObject()) {
+      return malformed(ErrorCode.BAD_FRAME, null, "a frame must be a JSON object", null);
+    }
+    String id = root.path("id").isTextual() ? root.path("id").asText() : null;
+    JsonNode type = root.get("type");
+    if (type == null || !type.isTextual()) {
+      return malformed(ErrorCode.INVALID_FIELD, "type", "is required and must be a string", id);
+    }
+    try {
+      return new DecodeResult.Decoded(frame(type.asText(), root));
+    } catch (UnknownType e) {
+      return malformed(ErrorCode.UNKNOWN_TYPE, "type", e.getMessage(), id);
+    } catch (InvalidField e) {
+      return malformed(ErrorCode.INVALID_FIELD, e.violation.field(), e.violation.message(), id);
+    }
+  }
+
+  private ClientFrame frame(String type, JsonNode root) {
+    switch (type) {
+      case "hello":
+        return hello(root);
+      case "set":
+        return new ClientFrame.ChangeKeys(commandId(root), List.of(set(root, "")));
+      case "delete":
+        return new ClientFrame.ChangeKeys(commandId(root), List.of(delete(root, "")));
+      case "batch":
+        return batch(root);
+      case "ready":
+        return new ClientFrame.Ready(commandId(root), bool(root, "ready"));
+      case "focus":
+        return focus(root);
+      case "chat":
+        return chat(root);
+      case "cursor":
+        return cursor(root);
+      case "ping":
+        return new ClientFrame.Ping(optionalText(root, "id"));
+      case "leave":
+        return new ClientFrame.Leave();
+      default:
+        throw new UnknownType("unknown frame type '" + abbreviate(type) + "'");
+    }
+  }
+
+  private ClientFrame.Hello hello(JsonNode root) {
+    String userId = text(root, "userId");
+    check(validator.id("userId", userId));
+    String name = text(root, "name");
+    check(validator.name(name));
+    String color = optionalText(root, "color").orElseGet(() -> ColorPalette.forUser(userId));
+    check(validator.color(color));
+    return new ClientFrame.Hello(userId, name, color);
+  }
+
+  private ClientFrame.ChangeKeys batch(JsonNode root) {
+    String id = commandId(root);
+    JsonNode ops = root.get("ops");
+    if (ops == null || !ops.isArray()) {
+      throw new InvalidField(new Violation("ops", "is required and must be an array"));
+    }
+    check(validator.batchSize(ops.size()));
+    List<KeyOp> parsed = new ArrayList<>(ops.size());
+    for (int i = 0; i < ops.size(); i++) {
+      JsonNode op = ops.get(i);
+      String prefix = "ops[" + i + "].";
+      if (!op.isObject()) {
+        throw new InvalidField(new Violation("ops[" + i + "]", "must be an object"));
+      }
+      String kind = text(op, prefix, "op");
+      switch (kind) {
+        case "set" -> parsed.add(set(op, prefix));
+        case "delete" -> parsed.add(delete(op, prefix));
+        default -> throw new InvalidField(new Violation(prefix + "op", "must be set or delete"));
+      }
+    }
+    return new ClientFrame.ChangeKeys(id, parsed);
+  }
+
+  private KeyOp.Set set(JsonNode node, String prefix) {
+    String key = text(node, prefix, "key");
+    check(validator.key(prefix + "key", key));
+    JsonNode value = node.get("value");
+    if (value == null) {
+      throw new InvalidField(new Violation(prefix + "value", "is required"));
+    }
+    check(validator.value(prefix + "value", value));
+    return new KeyOp.Set(key, value, expect(node, prefix));
+  }
+
+  private KeyOp.Delete delete(JsonNode node, String prefix) {
+    String key = text(node, prefix, "key");
+    check(validator.key(prefix + "key", key));
+    return new KeyOp.Delete(key, expect(node, prefix));
+  }
+
+  private Optional<Long> expect(JsonNode node, String prefix) {
+    JsonNode expect = node.get("expect");
+    if (expect == null || expect.isNull()) {
+      return Optional.empty();
+    }
+    if (!expect.isIntegralNumber() || !expect.canConvertToLong() || expect.asLong() < 0) {
+      throw new InvalidField(
+          new Violation(prefix + "expect", "must be 0 (absent) or a positive version"));
+    }
+    return Optional.of(expect.asLong());
+  }
+
+  private ClientFrame.Focus focus(JsonNode root) {
+    String id = commandId(root);
+    JsonNode document = root.get("document");
+    if (document == null || document.isNull()) {
+      return new ClientFrame.Focus(id, Optional.empty());
+    }
+    if (!document.isObject()) {
+      throw new InvalidField(new Violation("document", "must be an object with id and type, or null"));
+    }
+    String documentId = text(document, "document.", "id");
+    check(validator.documentId(documentId));
+    String documentType = text(document, "document.", "type");
+    check(validator.documentType(documentType));
+    return new ClientFrame.Focus(id, Optional.of(new DocumentFocus(documentId, documentType)));
+  }
+
+  private ClientFrame.Chat chat(JsonNode root) {
+    String id = commandId(root);
+    String text = text(root, "text");
+    check(validator.chatText(text));
+    return new ClientFrame.Chat(id, text);
+  }
+
+  private ClientFrame.Cursor cursor(JsonNode root) {
+    double x = number(root, "x");
+    double y = number(root, "y");
+    Optional<String> documentId = optionalText(root, "document");
+    documentId.ifPresent(d -> check(validator.documentId(d)));
+    return new ClientFrame.Cursor(x, y, documentId);
+  }
+
+  private String commandId(JsonNode root) {
+    String id = text(root, "id");
+    check(validator.id("id", id));
+    return id;
+  }
+
+  private static String text(JsonNode node, String field) {
+    return text(node, "", field);
+  }
+
+  private static String text(JsonNode node, String prefix, String field) {
+    JsonNode value = node.get(field);
+    if (value == null || !value.isTextual()) {
+      throw new InvalidField(new Violation(prefix + field, "is required and must be a string"));
+    }
+    return value.asText();
+  }
+
+  private static Optional<String> optionalText(JsonNode node, String field) {
+    JsonNode value = node.get(field);
+    if (value == null || value.isNull()) {
+      return Optional.empty();
+    }
+    if (!value.isTextual()) {
+      throw new InvalidField(new Violation(field, "must be a string"));
+    }
+    return Optional.of(value.asText());
+  }
+
+  private static boolean bool(JsonNode node, String field) {
+    JsonNode value = node.get(field);
+    if (value == null || !value.isBoolean()) {
+      throw new InvalidField(new Violation(field, "is required and must be true or false"));
+    }
+    return value.asBoolean();
+  }
+
+  private double number(JsonNode node, String field) {
+    JsonNode value = node.get(field);
+    if (value == null || !value.isNumber()) {
+      throw new InvalidField(new Violation(field, "is required and must be a number"));
+    }
+    check(validator.finite(field, value.doubleValue()));
+    return value.doubleValue();
+  }
+
+  private static void check(Optional<Violation> violation) {
+    if (violation.isPresent()) {
+      throw new InvalidField(violation.get());
+    }
+  }
+
+  private static String abbreviate(String text) {
+    return text.length() <= 32 ? text : text.substring(0, 32) + "…";
+  }
+
+  private static DecodeResult.Malformed malformed(
+      ErrorCode code, String field, String message, String id) {
+    return new DecodeResult.Malformed(
+        code, Optional.ofNullable(field), message, Optional.ofNullable(id).map(FrameDecoder::abbreviate));
+  }
+
+  /** A field broke a rule; caught in {@link #decode} and never escapes. */
+  private static final class InvalidField extends RuntimeException {
+    private final Violation violation;
+
+    InvalidField(Violation violation) {
+      super(violation.toString(), null, false, false);
+      this.violation = violation;
+    }
+  }
+
+  private static final class UnknownType extends RuntimeException {
+    UnknownType(String message) {
+      super(message, null, false, false);
+    }
+  }
+}

@@ -1,0 +1,220 @@
+package io.parley.protocol;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.parley.presence.DocumentFocus;
+import io.parley.presence.Member;
+import io.parley.room.ChatMessage;
+import io.parley.room.KeyEntry;
+import io.parley.room.KeyOp;
+import io.parley.room.RejectCode;
+import io.parley.room.RoomEvent;
+import io.parley.room.RoomState;
+import io.parley.room.RoomUpdate;
+import java.io.UncheckedIOException;
+import java.util.Comparator;
+import java.util.Map;
+import java.util.Optional;
+
+/** Writes the server's frames as JSON text. See docs/PROTOCOL.md for every field. */
+public final class FrameEncoder {
+
+  public static final int PROTOCOL_VERSION = 1;
+
+  private final ObjectMapper json = new ObjectMapper();
+
+  public String welcome(String roomId, String sessionId, String userId, RoomState snapshot) {
+    ObjectNode frame = frame("welcome");
+    frame.put("protocol", PROTOCOL_VERSION);
+    frame.put("roomId", roomId);
+    frame.put("sessionId", sessionId);
+    frame.put("userId", userId);
+    frame.put("version", snapshot.version());
+    frame.set("snapshot", snapshot(snapshot));
+    return write(frame);
+  }
+
+  public String event(long version, RoomEvent event) {
+    ObjectNode frame = frame("event");
+    frame.put("version", version);
+    frame.put("kind", EventKinds.kindOf(event));
+    frame.put("userId", event.userId());
+    frame.put("at", event.at().toString());
+    eventFields(frame, event, version);
+    return write(frame);
+  }
+
+  public String ack(String id, long version) {
+    ObjectNode frame = frame("ack");
+    frame.put("id", id);
+    frame.put("version", version);
+    return write(frame);
+  }
+
+  public String reject(String id, RejectCode code, String message) {
+    ObjectNode frame = frame("reject");
+    frame.put("id", id);
+    frame.put("code", code.wireName());
+    frame.put("message", message);
+    return write(frame);
+  }
+
+  public String error(DecodeResult.Malformed malformed) {
+    return error(malformed.code(), malformed.field(), malformed.message(), malformed.id());
+  }
+
+  public String error(
+      ErrorCode code, Optional<String> field, String message, Optional<String> id) {
+    ObjectNode frame = frame("error");
+    frame.put("code", code.wireName());
+    field.ifPresent(f -> frame.put("field", f));
+    frame.put("message", message);
+    id.ifPresent(i -> frame.put("id", i));
+    return write(frame);
+  }
+
+  /** The body of an HTTP error response. */
+  public String httpError(String code, String field, String message) {
+    ObjectNode body = json.createObjectNode();
+    body.put("code", code);
+    body.put("field", field);
+    body.put("message", message);
+    return write(body);
+  }
+
+  public String pong(Optional<String> id) {
+    ObjectNode frame = frame("pong");
+    id.ifPresent(i -> frame.put("id", i));
+    return write(frame);
+  }
+
+  public String cursor(RoomUpdate.CursorMoved cursor) {
+    ObjectNode frame = frame("cursor");
+    frame.put("userId", cursor.userId());
+    frame.put("sessionId", cursor.sessionId());
+    frame.put("x", cursor.x());
+    frame.put("y", cursor.y());
+    cursor.documentId().ifPresent(d -> frame.put("document", d));
+    return write(frame);
+  }
+
+  /** The room as the REST read returns it: the same snapshot object as in {@code welcome}. */
+  public String snapshotDocument(String roomId, RoomState state) {
+    ObjectNode document = snapshot(state);
+    document.put("roomId", roomId);
+    return write(document);
+  }
+
+  private ObjectNode snapshot(RoomState state) {
+    ObjectNode snapshot = json.createObjectNode();
+    snapshot.put("version", state.version());
+    ArrayNode members = snapshot.putArray("members");
+    state.members().values().stream()
+        .sorted(Comparator.comparing(Member::joinedAt).thenComparing(Member::userId))
+        .forEach(member -> members.add(member(member)));
+    ObjectNode keys = snapshot.putObject("state");
+    state.keys().entrySet().stream()
+        .sorted(Map.Entry.comparingByKey())
+        .forEach(entry -> keys.set(entry.getKey(), keyEntry(entry.getValue())));
+    ArrayNode chat = snapshot.putArray("chat");
+    state.chat().forEach(message -> chat.add(chatMessage(message)));
+    return snapshot;
+  }
+
+  private ObjectNode member(Member member) {
+    ObjectNode node = json.createObjectNode();
+    node.put("userId", member.userId());
+    node.put("name", member.name());
+    node.put("color", member.color());
+    node.put("status", "online");
+    node.put("joinedAt", member.joinedAt().toString());
+    node.put("lastSeen", member.lastSeen().toString());
+    putDocument(node, member.focus());
+    node.put("ready", member.ready());
+    node.put("sessions", member.sessions().size());
+    return node;
+  }
+
+  private ObjectNode keyEntry(KeyEntry entry) {
+    ObjectNode node = json.createObjectNode();
+    node.set("value", entry.value());
+    node.put("version", entry.version());
+    node.put("updatedBy", entry.updatedBy());
+    node.put("updatedAt", entry.updatedAt().toString());
+    return node;
+  }
+
+  private ObjectNode chatMessage(ChatMessage message) {
+    ObjectNode node = json.createObjectNode();
+    node.put("id", message.id());
+    node.put("userId", message.userId());
+    node.put("text", message.text());
+    node.put("at", message.at().toString());
+    node.put("version", message.version());
+    return node;
+  }
+
+  private void eventFields(ObjectNode frame, RoomEvent event, long version) {
+    if (event instanceof RoomEvent.MemberJoined e) {
+      frame.put("sessionId", e.sessionId());
+      frame.put("name", e.name());
+      frame.put("color", e.color());
+    } else if (event instanceof RoomEvent.SessionOpened e) {
+      frame.put("sessionId", e.sessionId());
+      frame.put("name", e.name());
+      frame.put("color", e.color());
+    } else if (event instanceof RoomEvent.SessionClosed e) {
+      frame.put("sessionId", e.sessionId());
+    } else if (event instanceof RoomEvent.MemberLeft e) {
+      frame.put("sessionId", e.sessionId());
+    } else if (event instanceof RoomEvent.ReadyChanged e) {
+      frame.put("id", e.commandId());
+      frame.put("ready", e.ready());
+    } else if (event instanceof RoomEvent.DocumentFocused e) {
+      frame.put("id", e.commandId());
+      putDocument(frame, e.document());
+    } else if (event instanceof RoomEvent.KeysChanged e) {
+      frame.put("id", e.commandId());
+      ArrayNode ops = frame.putArray("ops");
+      for (KeyOp op : e.ops()) {
+        ObjectNode node = ops.addObject();
+        node.put("op", op instanceof KeyOp.Set ? "set" : "delete");
+        node.put("key", op.key());
+        if (op instanceof KeyOp.Set set) {
+          node.set("value", set.value());
+        }
+      }
+    } else if (event instanceof RoomEvent.ChatPosted e) {
+      frame.put("id", e.commandId());
+      frame.set(
+          "message",
+          chatMessage(new ChatMessage(e.commandId(), e.userId(), e.text(), e.at(), version)));
+    }
+  }
+
+  private static void putDocument(ObjectNode node, Optional<DocumentFocus> document) {
+    if (document.isPresent()) {
+      ObjectNode doc = node.putObject("document");
+      doc.put("id", document.get().id());
+      doc.put("type", document.get().type());
+    } else {
+      node.putNull("document");
+    }
+  }
+
+  private ObjectNode frame(String type) {
+    ObjectNode frame = json.createObjectNode();
+    frame.put("type", type);
+    return frame;
+  }
+
+  private String write(ObjectNode node) {
+    try {
+      return json.writeValueAsString(node);
+    } catch (JsonProcessingException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}

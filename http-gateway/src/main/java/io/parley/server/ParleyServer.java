@@ -1,0 +1,91 @@
+package io.parley.server;
+
+import com.typesafe.config.Config;
+import io.parley.cluster.ClusterFormation;
+import io.parley.gateway.GatewaySettings;
+import io.parley.gateway.RoomRoutes;
+import io.parley.gateway.WebSocketConnections;
+import io.parley.persistence.JournalDatabase;
+import io.parley.protocol.FrameDecoder;
+import io.parley.protocol.FrameEncoder;
+import io.parley.room.RoomSettings;
+import io.parley.room.Rooms;
+import io.parley.validation.FieldValidator;
+import java.time.Duration;
+import java.util.concurrent.CompletionStage;
+import org.apache.pekko.Done;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.http.javadsl.Http;
+import org.apache.pekko.http.javadsl.ServerBinding;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** A running Parley node: database migrated, cluster joined, rooms sharded, HTTP bound. */
+public final class ParleyServer {
+
+  private static final Logger log = LoggerFactory.getLogger(ParleyServer.class);
+
+  private final ActorSystem<Void> system;
+  private final ServerBinding binding;
+
+  private ParleyServer(ActorSystem<Void> system, ServerBinding binding) {
+    this.system = system;
+    this.binding = binding;
+  }
+
+  /**
+   * Starts a node on a fully resolved configuration. Blocks until the HTTP listener is bound;
+   * on failure nothing is left running.
+   */
+  public static ParleyServer start(Config config) {
+    JournalDatabase database = JournalDatabase.fromConfig(config);
+    if (config.getBoolean("parley.database.migrate-on-start")) {
+      int applied = database.migrate();
+      log.info("journal database {} ready ({} migrations applied)", database, applied);
+    }
+    ActorSystem<Void> system =
+        ActorSystem.create(Behaviors.empty(), "parley", database.pekkoConfig().withFallback(config));
+    try {
+      ClusterFormation.start(system);
+      Config parley = system.settings().config().getConfig("parley");
+      RoomSettings roomSettings = RoomSettings.fromConfig(parley);
+      GatewaySettings gateway = GatewaySettings.fromConfig(parley);
+      FieldValidator validator = new FieldValidator(roomSettings.limits());
+      FrameEncoder encoder = new FrameEncoder();
+      Rooms rooms = Rooms.start(system, roomSettings);
+      WebSocketConnections connections =
+          new WebSocketConnections(system, rooms, gateway, new FrameDecoder(validator), encoder);
+      RoomRoutes routes = new RoomRoutes(rooms, connections, validator, encoder, gateway);
+      ServerBinding binding =
+          Http.get(system)
+              .newServerAt(gateway.host(), gateway.port())
+              .bind(routes.routes())
+              .toCompletableFuture()
+              .get()
+              .addToCoordinatedShutdown(Duration.ofSeconds(5), system);
+      return new ParleyServer(system, binding);
+    } catch (Exception e) {
+      system.terminate();
+      throw new IllegalStateException("Parley could not start: " + e.getMessage(), e);
+    }
+  }
+
+  public int port() {
+    return binding.localAddress().getPort();
+  }
+
+  public String host() {
+    return binding.localAddress().getHostString();
+  }
+
+  public ActorSystem<Void> system() {
+    return system;
+  }
+
+  /** Stops the node through coordinated shutdown (unbind, leave the cluster, stop rooms). */
+  public CompletionStage<Done> stop() {
+    system.terminate();
+    return system.getWhenTerminated();
+  }
+}

@@ -1,0 +1,125 @@
+package io.parley.persistence;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.Map;
+import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.output.MigrateResult;
+
+/**
+ * The database behind the journal and snapshot store: the embedded H2 file database by default,
+ * PostgreSQL when {@code parley.database.url} (or {@code PARLEY_DB_URL}) points at one.
+ */
+public final class JournalDatabase {
+
+  /** The name under {@code pekko-persistence-jdbc.shared-databases} that every plugin uses. */
+  static final String SHARED_DB = "parley";
+
+  public enum Kind {
+    H2("org.h2.Driver", "slick.jdbc.H2Profile$"),
+    POSTGRESQL("org.postgresql.Driver", "slick.jdbc.PostgresProfile$");
+
+    private final String driver;
+    private final String slickProfile;
+
+    Kind(String driver, String slickProfile) {
+      this.driver = driver;
+      this.slickProfile = slickProfile;
+    }
+
+    String migrationFolder() {
+      return "classpath:db/migration/" + name().toLowerCase(Locale.ROOT);
+    }
+  }
+
+  private final Kind kind;
+  private final String url;
+  private final String user;
+  private final String password;
+  private final int poolSize;
+
+  private JournalDatabase(Kind kind, String url, String user, String password, int poolSize) {
+    this.kind = kind;
+    this.url = url;
+    this.user = user;
+    this.password = password;
+    this.poolSize = poolSize;
+  }
+
+  /** Reads {@code parley.database} and {@code parley.data-dir}. */
+  public static JournalDatabase fromConfig(Config config) {
+    Config database = config.getConfig("parley.database");
+    String url = database.getString("url");
+    if (url.isBlank()) {
+      url = h2Url(Path.of(config.getString("parley.data-dir")));
+    }
+    return new JournalDatabase(
+        kindOf(url),
+        url,
+        database.getString("user"),
+        database.getString("password"),
+        database.getInt("pool-size"));
+  }
+
+  static String h2Url(Path dataDir) {
+    return "jdbc:h2:file:"
+        + dataDir.toAbsolutePath().normalize().resolve("parley")
+        + ";DB_CLOSE_DELAY=-1;DATABASE_TO_UPPER=FALSE";
+  }
+
+  private static Kind kindOf(String url) {
+    if (url.startsWith("jdbc:h2:")) {
+      return Kind.H2;
+    }
+    if (url.startsWith("jdbc:postgresql:")) {
+      return Kind.POSTGRESQL;
+    }
+    throw new IllegalArgumentException(
+        "parley.database.url must be a jdbc:h2: or jdbc:postgresql: URL, got " + url);
+  }
+
+  public Kind kind() {
+    return kind;
+  }
+
+  public String url() {
+    return url;
+  }
+
+  /** Applies the pending migrations of this database's kind and returns how many ran. */
+  public int migrate() {
+    MigrateResult result =
+        Flyway.configure()
+            .dataSource(url, user, password)
+            .locations(kind.migrationFolder())
+            .load()
+            .migrate();
+    return result.migrationsExecuted;
+  }
+
+  /**
+   * The Pekko Persistence JDBC settings that point every plugin at this database; to be placed
+   * above the node's configuration.
+   */
+  public Config pekkoConfig() {
+    String prefix = "pekko-persistence-jdbc.shared-databases." + SHARED_DB;
+    return ConfigFactory.parseMap(
+        Map.of(
+            prefix + ".profile", kind.slickProfile,
+            prefix + ".db.url", url,
+            prefix + ".db.user", user,
+            prefix + ".db.password", password,
+            prefix + ".db.driver", kind.driver,
+            prefix + ".db.numThreads", poolSize,
+            prefix + ".db.maxConnections", poolSize,
+            prefix + ".db.minConnections", 1,
+            prefix + ".db.connectionPool", "HikariCP"));
+  }
+
+  @Override
+  public String toString() {
+    return kind + " " + url;
+  }
+}

@@ -1,0 +1,87 @@
+package io.parley.server;
+
+import static io.parley.testing.TestClient.json;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.parley.testing.ServerProcess;
+import io.parley.testing.TestClient;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** A node process stopped and started again on the same H2 file serves the same room. */
+class RestartTest {
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  @TempDir Path work;
+
+  @Test
+  void aRestartedNodeServesExactlyTheStateBeforeTheStop() throws Exception {
+    Path data = work.resolve("data");
+    JsonNode before;
+    try (ServerProcess first = ServerProcess.start(data)) {
+      try (TestClient ann = TestClient.join(first.port(), "planning", "ann", "Ann");
+          TestClient bob = TestClient.join(first.port(), "planning", "bob", "Bob")) {
+        ann.send(json("type", "set", "id", "c1", "key", "title", "value", Map.of("text", "Q3")));
+        ann.expectAnswer("c1");
+        bob.send(json("type", "batch", "id", "c2", "ops",
+            List.of(Map.of("op", "set", "key", "shape:1", "value", Map.of("x", 1.5, "y", 2)),
+                Map.of("op", "set", "key", "shape:2", "value", List.of(1, 2, 3)))));
+        bob.expectAnswer("c2");
+        ann.send(json("type", "chat", "id", "m1", "text", "before the restart"));
+        ann.expectAnswer("m1");
+        ann.send(json("type", "leave"));
+        assertThat(ann.awaitClosed()).isEqualTo(1000);
+      }
+      before = awaitRoom(first.port(), "planning", 0);
+      assertThat(first.stop()).as(first.log()).isNotEqualTo(-1);
+    }
+    assertThat(before.path("members")).isEmpty();
+    assertThat(before.path("version").asLong()).isEqualTo(7);
+
+    try (ServerProcess second = ServerProcess.start(data)) {
+      JsonNode after = room(second.port(), "planning");
+      assertThat(after).isEqualTo(before);
+
+      try (TestClient carol = TestClient.join(second.port(), "planning", "carol", "Carol")) {
+        JsonNode snapshot = carol.received().get(0).path("snapshot");
+        assertThat(snapshot.path("version").asLong()).isEqualTo(8);
+        assertThat(snapshot.path("state")).isEqualTo(before.path("state"));
+        assertThat(snapshot.path("chat")).isEqualTo(before.path("chat"));
+        carol.send(json("type", "set", "id", "c3", "key", "title", "value", "after"));
+        assertThat(carol.expectAnswer("c3").path("version").asLong()).isEqualTo(9);
+      }
+    }
+  }
+
+  /** Reads the room until its members list has the expected size (sessions end asynchronously). */
+  private static JsonNode awaitRoom(int port, String roomId, int members) throws Exception {
+    long deadline = System.nanoTime() + TestClient.WAIT.toNanos();
+    JsonNode room = room(port, roomId);
+    while (room.path("members").size() != members && System.nanoTime() < deadline) {
+      room = room(port, roomId);
+    }
+    return room;
+  }
+
+  private static JsonNode room(int port, String roomId) throws Exception {
+    HttpResponse<String> response =
+        HttpClient.newHttpClient()
+            .send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/v1/rooms/" + roomId))
+                    .build(),
+                HttpResponse.BodyHandlers.ofString());
+    assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+    JsonNode body = JSON.readTree(response.body());
+    return body;
+  }
+}

@@ -1,0 +1,150 @@
+package io.parley.testing;
+
+import java.io.File;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A Parley node in a JVM process of its own, started the way an operator starts it (the {@code
+ * Main} class, configured by environment variables), for tests where the failure is a process
+ * failure: restarts, {@code kill -9}.
+ */
+public final class ServerProcess implements AutoCloseable {
+
+  private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
+
+  private final Process process;
+  private final int port;
+  private final Path log;
+
+  private ServerProcess(Process process, int port, Path log) {
+    this.process = process;
+    this.port = port;
+    this.log = log;
+  }
+
+  /** Starts a node on a free port with its H2 database under {@code dataDir}. */
+  public static ServerProcess start(Path dataDir, Map<String, String> environment) {
+    try {
+      int port = freePort();
+      Path log = Files.createTempFile(dataDir.getParent(), "parley-" + port + "-", ".log");
+      Map<String, String> env = new HashMap<>();
+      env.put("PARLEY_HTTP_PORT", Integer.toString(port));
+      env.put("PARLEY_DATA_DIR", dataDir.toString());
+      env.put("PARLEY_DB_URL", "");
+      env.put("PARLEY_LOG_LEVEL", "INFO");
+      env.putAll(environment);
+      ProcessBuilder builder =
+          new ProcessBuilder(
+                  javaBinary(),
+                  "-Xmx256m",
+                  "-cp",
+                  System.getProperty("java.class.path"),
+                  "-Dlogback.configurationFile=logback.xml",
+                  "io.parley.server.Main")
+              .redirectErrorStream(true)
+              .redirectOutput(log.toFile());
+      builder.environment().putAll(env);
+      ServerProcess server = new ServerProcess(builder.start(), port, log);
+      server.awaitListening();
+      return server;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  public static ServerProcess start(Path dataDir) {
+    return start(dataDir, Map.of());
+  }
+
+  public int port() {
+    return port;
+  }
+
+  public long pid() {
+    return process.pid();
+  }
+
+  /** SIGTERM: the node shuts down through coordinated shutdown. */
+  public int stop() {
+    process.destroy();
+    return awaitExit();
+  }
+
+  /** SIGKILL: the node dies at once, as in a crash. */
+  public int kill() {
+    process.destroyForcibly();
+    return awaitExit();
+  }
+
+  public String log() {
+    try {
+      return Files.readString(log);
+    } catch (IOException e) {
+      return "(log unreadable: " + e.getMessage() + ")";
+    }
+  }
+
+  @Override
+  public void close() {
+    if (process.isAlive()) {
+      kill();
+    }
+  }
+
+  private int awaitExit() {
+    try {
+      if (!process.waitFor(30, TimeUnit.SECONDS)) {
+        process.destroyForcibly().waitFor();
+        throw new AssertionError("node did not exit within 30 s:\n" + log());
+      }
+      return process.exitValue();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError(e);
+    }
+  }
+
+  /** The HTTP listener is bound last, so accepting connections means the node is up. */
+  private void awaitListening() {
+    long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
+    while (System.nanoTime() < deadline) {
+      if (!process.isAlive()) {
+        throw new AssertionError("node exited with " + process.exitValue() + ":\n" + log());
+      }
+      try (Socket socket = new Socket()) {
+        socket.connect(new InetSocketAddress("127.0.0.1", port), 200);
+        return;
+      } catch (IOException notYet) {
+        try {
+          process.waitFor(100, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new AssertionError(e);
+        }
+      }
+    }
+    close();
+    throw new AssertionError("node did not listen within " + START_TIMEOUT + ":\n" + log());
+  }
+
+  private static int freePort() throws IOException {
+    try (ServerSocket socket = new ServerSocket(0)) {
+      return socket.getLocalPort();
+    }
+  }
+
+  private static String javaBinary() {
+    return Path.of(System.getProperty("java.home"), "bin", "java").toString()
+        + (File.separatorChar == '\\' ? ".exe" : "");
+  }
+}

@@ -1,0 +1,30 @@
+package io.parley.testing;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import io.parley.cluster.ParleyConfig;
+import io.parley.server.ParleyServer;
+import java.nio.file.Path;
+import java.util.Map;
+
+/** In-process Parley nodes on a free port and a data folder of the test's own. */
+public final class TestServers {
+
+  private TestServers() {}
+
+  public static ParleyServer start(Path dataDir) {
+    return start(dataDir, Map.of());
+  }
+
+  public static ParleyServer start(Path dataDir, Map<String, Object> settings) {
+    Config overrides =
+        ConfigFactory.parseMap(settings)
+            .withFallback(
+                ConfigFactory.parseMap(
+                    Map.of(
+                        "parley.gateway.port", 0,
+                        "parley.data-dir", dataDir.toString(),
+                        "parley.database.url", "")));
+    return ParleyServer.start(ParleyConfig.load(overrides));
+  }
+}

@@ -153,7 +153,7 @@ public final class FieldValidator {
       String field, String value, boolean allowLineBreaks) {
     for (int i = 0; i < value.length(); i++) {
       char c = value.charAt(i);
-      boolean lineBreak = c == '\n' || c == '\t';
+      boolean lineBreak = c == '\n' || c == '\r' || c == '\t';
       if (Character.isISOControl(c) && !(allowLineBreaks && lineBreak)) {
         return violation(field, "must not contain control characters");
       }

@@ -1,0 +1,791 @@
+package io.parley.room;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import io.parley.presence.DocumentFocus;
+import io.parley.presence.Member;
+import io.parley.presence.Session;
+import io.parley.testing.TestConfig;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
+import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.japi.Pair;
+import org.apache.pekko.persistence.testkit.SnapshotMeta;
+import org.apache.pekko.persistence.testkit.javadsl.EventSourcedBehaviorTestKit;
+import org.apache.pekko.persistence.testkit.javadsl.EventSourcedBehaviorTestKit.CommandResult;
+import org.apache.pekko.persistence.testkit.javadsl.EventSourcedBehaviorTestKit.CommandResultWithReply;
+import org.apache.pekko.persistence.testkit.javadsl.SnapshotTestKit;
+import org.apache.pekko.persistence.typed.PersistenceId;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The room entity on the in-memory journal and snapshot store of the persistence testkit. Every
+ * command, event, state and reply is checked for serialization by the testkit, and every message
+ * the room sends is serialized on the way ({@code pekko.actor.serialize-messages = on}).
+ *
+ * <p>Connections are test probes. A durable event goes to every session (the author's too); the
+ * event of opening a session goes to every session but the new one, which gets the welcome.
+ */
+class RoomEntityTest {
+
+  private static final Instant NOW = Instant.parse("2025-03-04T05:06:07.123456789Z");
+  private static final Clock CLOCK = Clock.fixed(NOW, ZoneOffset.UTC);
+  private static final JsonNodeFactory JSON = JsonNodeFactory.instance;
+  private static final AtomicInteger ROOMS = new AtomicInteger();
+
+  /** One actor system for the class and its nested classes (the JUnit 5 extension does not see nested tests). */
+  private static ActorTestKit kit;
+
+  @BeforeAll
+  static void startActorSystem() {
+    kit = ActorTestKit.create("RoomEntityTest", TestConfig.actorSystem());
+  }
+
+  @AfterAll
+  static void stopActorSystem() {
+    kit.shutdownTestKit();
+  }
+
+  private String roomId;
+  private EventSourcedBehaviorTestKit<RoomCommand, RoomEvent, RoomState> room;
+
+  @BeforeEach
+  void newRoom() {
+    room = startRoom(TestConfig.roomSettings());
+  }
+
+  private EventSourcedBehaviorTestKit<RoomCommand, RoomEvent, RoomState> startRoom(RoomSettings settings) {
+    roomId = "room-" + ROOMS.incrementAndGet();
+    return EventSourcedBehaviorTestKit.create(
+        kit.system(),
+        RoomEntity.create(roomId, settings, CLOCK),
+        EventSourcedBehaviorTestKit.enabledSerializationSettings());
+  }
+
+  private String persistenceId() {
+    return PersistenceId.of(RoomEntity.TYPE_KEY.name(), roomId).id();
+  }
+
+  private List<Object> journal() {
+    return room.persistenceTestKit().persistedInStorage(persistenceId());
+  }
+
+  // ---- helpers
+
+  private TestProbe<SessionInbox> connection() {
+    return kit.createTestProbe(SessionInbox.class);
+  }
+
+  private static String nameOf(String userId) {
+    return Character.toUpperCase(userId.charAt(0)) + userId.substring(1);
+  }
+
+  private static RoomCommand.OpenSession open(String sessionId, String userId, ActorRef<SessionInbox> connection) {
+    return new RoomCommand.OpenSession(sessionId, userId, nameOf(userId), "#1e90ff", connection);
+  }
+
+  /** Opens a session and consumes its welcome; other sessions get the event and keep it. */
+  private TestProbe<SessionInbox> join(String sessionId, String userId) {
+    TestProbe<SessionInbox> connection = connection();
+    CommandResult<RoomCommand, RoomEvent, RoomState> result = room.runCommand(open(sessionId, userId, connection.getRef()));
+    assertEquals(1, result.events().size());
+    SessionReply.Welcome welcome = connection.expectMessageClass(SessionReply.Welcome.class);
+    assertEquals(sessionId, welcome.sessionId());
+    return connection;
+  }
+
+  private CommandResultWithReply<RoomCommand, RoomEvent, RoomState, CommandReply> run(
+      Function<ActorRef<CommandReply>, RoomCommand> command) {
+    return room.<CommandReply>runCommand(command::apply);
+  }
+
+  private static RoomUpdate.EventDelivered delivered(long version, RoomEvent event) {
+    return new RoomUpdate.EventDelivered(version, event);
+  }
+
+  private static KeyOp set(String key, JsonNode value) {
+    return new KeyOp.Set(key, value, Optional.empty());
+  }
+
+  private static KeyOp set(String key, JsonNode value, long expect) {
+    return new KeyOp.Set(key, value, Optional.of(expect));
+  }
+
+  private static KeyOp delete(String key) {
+    return new KeyOp.Delete(key, Optional.empty());
+  }
+
+  private static Session session(String sessionId, TestProbe<SessionInbox> connection) {
+    return new Session(sessionId, connection.getRef(), NOW);
+  }
+
+  /** Asserts a durable command was rejected with {@code code}, persisting and delivering nothing. */
+  private CommandReply.Rejected assertRejected(
+      RejectCode code,
+      Function<ActorRef<CommandReply>, RoomCommand> command,
+      TestProbe<SessionInbox> observer) {
+    RoomState before = room.getState();
+    int journalBefore = journal().size();
+
+    CommandResultWithReply<RoomCommand, RoomEvent, RoomState, CommandReply> result = run(command);
+
+    CommandReply.Rejected rejected = result.replyOfType(CommandReply.Rejected.class);
+    assertEquals(code, rejected.code(), rejected.message());
+    assertTrue(result.hasNoEvents(), () -> "persisted " + result.events());
+    assertEquals(journalBefore, journal().size());
+    assertEquals(before, result.state());
+    // Nothing was delivered: the next thing the observer gets is the next accepted change.
+    CommandReply.Accepted next =
+        run(r -> new RoomCommand.SetReady("probe-" + journalBefore, "s-alice", true, r))
+            .replyOfType(CommandReply.Accepted.class);
+    assertEquals(before.version() + 1, next.version());
+    RoomUpdate.EventDelivered update = observer.expectMessageClass(RoomUpdate.EventDelivered.class);
+    assertEquals(before.version() + 1, update.version());
+    assertInstanceOf(RoomEvent.ReadyChanged.class, update.event());
+    return rejected;
+  }
+
+  // ---- sessions
+
+  @Nested
+  class Sessions {
+
+    @Test
+    void openingASessionPersistsMemberJoinedAndWelcomesTheConnectionWithTheNewSessionInTheSnapshot() {
+      TestProbe<SessionInbox> alice = connection();
+
+      CommandResult<RoomCommand, RoomEvent, RoomState> result =
+          room.runCommand(open("s-alice", "alice", alice.getRef()));
+
+      assertEquals(
+          List.of(new RoomEvent.MemberJoined("alice", "s-alice", "Alice", "#1e90ff", alice.getRef(), NOW)),
+          result.events());
+      SessionReply.Welcome welcome = alice.expectMessageClass(SessionReply.Welcome.class);
+      assertEquals("s-alice", welcome.sessionId());
+      assertEquals(1, welcome.snapshot().version());
+      assertEquals(result.state(), welcome.snapshot());
+      assertEquals(
+          Map.of(
+              "alice",
+              new Member(
+                  "alice", "Alice", "#1e90ff", NOW, NOW, Optional.empty(), false,
+                  Map.of("s-alice", session("s-alice", alice)))),
+          welcome.snapshot().members());
+      assertEquals(List.of(new RoomEvent.MemberJoined("alice", "s-alice", "Alice", "#1e90ff", alice.getRef(), NOW)), journal());
+    }
+
+    @Test
+    void aNewMemberIsAnnouncedToTheOthersButGetsOnlyItsWelcome() {
+      TestProbe<SessionInbox> alice = join("s-alice", "alice");
+      TestProbe<SessionInbox> bob = connection();
+
+      CommandResult<RoomCommand, RoomEvent, RoomState> result = room.runCommand(open("s-bob", "bob", bob.getRef()));
+
+      RoomEvent joined = new RoomEvent.MemberJoined("bob", "s-bob", "Bob", "#1e90ff", bob.getRef(), NOW);
+      assertEquals(List.of(joined), result.events());
+      alice.expectMessage(delivered(2, joined));
+      SessionReply.Welcome welcome = bob.expectMessageClass(SessionReply.Welcome.class);
+      assertEquals(2, welcome.snapshot().version());
+      assertEquals(2, welcome.snapshot().members().size());
+
+      // bob's next message is the next change, not an echo of its own join
+      run(r -> new RoomCommand.SetReady("c1", "s-alice", true, r));
+      assertEquals(3, bob.expectMessageClass(RoomUpdate.EventDelivered.class).version());
+    }
+
+    @Test
+    void aSecondTabOfTheSameUserOpensASessionOnTheSameMember() {
+      TestProbe<SessionInbox> tab1 = join("s-alice", "alice");
+      TestProbe<SessionInbox> tab2 = connection();
+
+      CommandResult<RoomCommand, RoomEvent, RoomState> result =
+          room.runCommand(new RoomCommand.OpenSession("s-alice-2", "alice", "Alice (phone)", "#000000", tab2.getRef()));
+
+      RoomEvent opened = new RoomEvent.SessionOpened("alice", "s-alice-2", "Alice (phone)", "#000000", tab2.getRef(), NOW);
+      assertEquals(List.of(opened), result.events());
+      tab1.expectMessage(delivered(2, opened));
+      SessionReply.Welcome welcome = tab2.expectMessageClass(SessionReply.Welcome.class);
+      Member alice = welcome.snapshot().members().get("alice");
+      assertEquals(1, welcome.snapshot().members().size());
+      assertEquals(
+          Map.of("s-alice", session("s-alice", tab1), "s-alice-2", session("s-alice-2", tab2)), alice.sessions());
+      assertEquals("Alice (phone)", alice.name());
+    }
+
+    @Test
+    void openingASessionIdThatIsAlreadyOpenIsRefusedWithoutAnEvent() {
+      TestProbe<SessionInbox> alice = join("s-alice", "alice");
+      TestProbe<SessionInbox> intruder = connection();
+
+      CommandResult<RoomCommand, RoomEvent, RoomState> result = room.runCommand(open("s-alice", "mallory", intruder.getRef()));
+
+      assertTrue(result.hasNoEvents());
+      assertEquals(1, result.state().version());
+      intruder.expectMessage(
+          new SessionReply.Refused("s-alice", RejectCode.VALIDATION, "sessionId: is already open in this room"));
+      assertEquals(1, journal().size());
+      // alice saw nothing: her next message is the next change
+      run(r -> new RoomCommand.SetReady("c1", "s-alice", true, r));
+      assertEquals(2, alice.expectMessageClass(RoomUpdate.EventDelivered.class).version());
+    }
+
+    @Test
+    void anInvalidOpenSessionIsRefusedToTheConnectionWithoutAnEvent() {
+      TestProbe<SessionInbox> connection = connection();
+
+      CommandResult<RoomCommand, RoomEvent, RoomState> result =
+          room.runCommand(new RoomCommand.OpenSession("s1", "alice", "Al\u0000ice", "#1e90ff", connection.getRef()));
+
+      assertTrue(result.hasNoEvents());
+      assertEquals(RoomState.empty(), result.state());
+      connection.expectMessage(
+          new SessionReply.Refused("s1", RejectCode.VALIDATION, "name: must not contain control characters"));
+      room.runCommand(new RoomCommand.OpenSession("s2", "alice", "Alice", "blue", connection.getRef()));
+      connection.expectMessage(
+          new SessionReply.Refused("s2", RejectCode.VALIDATION, "color: must be a hex colour like #1e90ff"));
+      assertEquals(List.of(), journal());
+    }
+
+    @Test
+    void closingOneOfTwoTabsPersistsSessionClosedAndTellsTheOtherTab() {
+      TestProbe<SessionInbox> tab1 = join("s-alice", "alice");
+      TestProbe<SessionInbox> tab2 = join("s-alice-2", "alice");
+      tab1.expectMessageClass(RoomUpdate.EventDelivered.class);
+
+      CommandResult<RoomCommand, RoomEvent, RoomState> result = room.runCommand(new RoomCommand.CloseSession("s-alice"));
+
+      RoomEvent closed = new RoomEvent.SessionClosed("alice", "s-alice", NOW);
+      assertEquals(List.of(closed), result.events());
+      assertEquals(Map.of("s-alice-2", session("s-alice-2", tab2)), result.state().members().get("alice").sessions());
+      tab2.expectMessage(delivered(3, closed));
+    }
+
+    @Test
+    void closingTheLastSessionPersistsMemberLeftAndTellsTheOthers() {
+      join("s-alice", "alice");
+      TestProbe<SessionInbox> bob = join("s-bob", "bob");
+
+      CommandResult<RoomCommand, RoomEvent, RoomState> result = room.runCommand(new RoomCommand.CloseSession("s-alice"));
+
+      RoomEvent left = new RoomEvent.MemberLeft("alice", "s-alice", NOW);
+      assertEquals(List.of(left), result.events());
+      assertEquals(List.of("bob"), List.copyOf(result.state().members().keySet()));
+      assertEquals(3, result.state().version());
+      bob.expectMessage(delivered(3, left));
+    }
+
+    @Test
+    void aClosedSessionGetsNoFurtherEvents() {
+      TestProbe<SessionInbox> alice = join("s-alice", "alice");
+      TestProbe<SessionInbox> bob = join("s-bob", "bob");
+      alice.expectMessageClass(RoomUpdate.EventDelivered.class);
+      room.runCommand(new RoomCommand.CloseSession("s-alice"));
+      bob.expectMessageClass(RoomUpdate.EventDelivered.class);
+
+      run(r -> new RoomCommand.PostChat("m1", "s-bob", "anyone?", r));
+
+      assertEquals(4, bob.expectMessageClass(RoomUpdate.EventDelivered.class).version());
+      alice.expectNoMessage();
+    }
+
+    @Test
+    void closingAnUnknownSessionPersistsNothing() {
+      join("s-alice", "alice");
+      RoomState before = room.getState();
+
+      CommandResult<RoomCommand, RoomEvent, RoomState> result = room.runCommand(new RoomCommand.CloseSession("nobody"));
+
+      assertTrue(result.hasNoEvents());
+      assertEquals(before, result.state());
+      assertEquals(1, journal().size());
+    }
+
+    @Test
+    void aConnectionThatTerminatesHasItsSessionClosed() {
+      ActorRef<SessionInbox> aliceConnection = kit.spawn(Behaviors.<SessionInbox>ignore(), "alice-connection-" + roomId);
+      room.runCommand(open("s-alice", "alice", aliceConnection));
+      TestProbe<SessionInbox> bob = join("s-bob", "bob");
+
+      kit.stop(aliceConnection);
+
+      bob.expectMessage(delivered(3, new RoomEvent.MemberLeft("alice", "s-alice", NOW)));
+      assertEquals(List.of("bob"), List.copyOf(room.getState().members().keySet()));
+      assertEquals(3, journal().size());
+    }
+
+    @Test
+    void aConnectionThatTerminatesEndsOnlyItsOwnTab() {
+      TestProbe<SessionInbox> tab1 = join("s-alice", "alice");
+      ActorRef<SessionInbox> tab2 = kit.spawn(Behaviors.<SessionInbox>ignore(), "alice-tab2-" + roomId);
+      room.runCommand(open("s-alice-2", "alice", tab2));
+      tab1.expectMessageClass(RoomUpdate.EventDelivered.class);
+
+      kit.stop(tab2);
+
+      tab1.expectMessage(delivered(3, new RoomEvent.SessionClosed("alice", "s-alice-2", NOW)));
+      assertEquals(Map.of("s-alice", session("s-alice", tab1)), room.getState().members().get("alice").sessions());
+    }
+
+    @Test
+    void aRecoveredRoomClosesTheSessionsWhoseConnectionIsGone() {
+      TestProbe<SessionInbox> gone = connection();
+      gone.stop();
+      TestProbe<SessionInbox> bob = connection();
+
+      room.initialize(
+          new RoomEvent.MemberJoined("alice", "s-alice", "Alice", "#1e90ff", gone.getRef(), NOW),
+          new RoomEvent.MemberJoined("bob", "s-bob", "Bob", "#1e90ff", bob.getRef(), NOW));
+
+      bob.expectMessage(delivered(3, new RoomEvent.MemberLeft("alice", "s-alice", NOW)));
+      RoomState state = room.getState();
+      assertEquals(3, state.version());
+      assertEquals(List.of("bob"), List.copyOf(state.members().keySet()));
+    }
+  }
+
+  // ---- durable commands
+
+  @Nested
+  class DurableCommands {
+
+    private TestProbe<SessionInbox> alice;
+    private TestProbe<SessionInbox> bob;
+
+    @BeforeEach
+    void aliceAndBob() {
+      alice = join("s-alice", "alice");
+      bob = join("s-bob", "bob");
+      alice.expectMessageClass(RoomUpdate.EventDelivered.class);
+    }
+
+    @Test
+    void settingAKeyIsAckedWithTheNewVersionAndDeliveredToEverySession() {
+      KeyOp op = set("canvas/obj-1", JSON.objectNode().put("x", 10.5).put("label", "box"));
+
+      var result = run(r -> new RoomCommand.ChangeKeys("c1", "s-alice", List.of(op), r));
+
+      RoomEvent changed = new RoomEvent.KeysChanged("alice", "c1", List.of(op), NOW);
+      assertEquals(new CommandReply.Accepted("c1", 3), result.reply());
+      assertEquals(List.of(changed), result.events());
+      assertEquals(
+          Map.of("canvas/obj-1", new KeyEntry(((KeyOp.Set) op).value(), 3, "alice", NOW)), result.state().keys());
+      alice.expectMessage(delivered(3, changed));
+      bob.expectMessage(delivered(3, changed));
+    }
+
+    @Test
+    void deletingAKeyIsAckedAndRemovesIt() {
+      run(r -> new RoomCommand.ChangeKeys("c1", "s-alice", List.of(set("k", JSON.textNode("v"))), r));
+
+      var result = run(r -> new RoomCommand.ChangeKeys("c2", "s-bob", List.of(delete("k")), r));
+
+      assertEquals(new CommandReply.Accepted("c2", 4), result.reply());
+      assertEquals(List.of(new RoomEvent.KeysChanged("bob", "c2", List.of(delete("k")), NOW)), result.events());
+      assertTrue(result.state().keys().isEmpty());
+    }
+
+    @Test
+    void aBatchOfSetsAndDeletesIsOneEventUnderOneVersion() {
+      run(r -> new RoomCommand.ChangeKeys("c1", "s-alice", List.of(set("old", JSON.numberNode(1))), r));
+      List<KeyOp> ops = List.of(set("a", JSON.numberNode(1)), delete("old"), set("b", JSON.arrayNode().add("x")));
+
+      var result = run(r -> new RoomCommand.ChangeKeys("c2", "s-alice", ops, r));
+
+      assertEquals(new CommandReply.Accepted("c2", 4), result.reply());
+      assertEquals(1, result.events().size());
+      assertEquals(
+          Map.of(
+              "a", new KeyEntry(JSON.numberNode(1), 4, "alice", NOW),
+              "b", new KeyEntry(JSON.arrayNode().add("x"), 4, "alice", NOW)),
+          result.state().keys());
+      assertEquals(4, result.state().version());
+    }
+
+    @Test
+    void compareAndSetWithTheCurrentVersionIsAccepted() {
+      run(r -> new RoomCommand.ChangeKeys("c1", "s-alice", List.of(set("k", JSON.numberNode(1), 0)), r));
+
+      var result = run(r -> new RoomCommand.ChangeKeys("c2", "s-bob", List.of(set("k", JSON.numberNode(2), 3)), r));
+
+      assertEquals(new CommandReply.Accepted("c2", 4), result.reply());
+      assertEquals(new KeyEntry(JSON.numberNode(2), 4, "bob", NOW), result.state().keys().get("k"));
+    }
+
+    @Test
+    void setReadyIsAckedAndChangesTheFlag() {
+      var result = run(r -> new RoomCommand.SetReady("r1", "s-bob", true, r));
+
+      RoomEvent ready = new RoomEvent.ReadyChanged("bob", "r1", true, NOW);
+      assertEquals(new CommandReply.Accepted("r1", 3), result.reply());
+      assertEquals(List.of(ready), result.events());
+      assertTrue(result.state().members().get("bob").ready());
+      assertFalse(result.state().members().get("alice").ready());
+      alice.expectMessage(delivered(3, ready));
+      bob.expectMessage(delivered(3, ready));
+    }
+
+    @Test
+    void focusingADocumentAndClearingTheFocus() {
+      DocumentFocus doc = new DocumentFocus("doc-42", "canvas");
+
+      var focused = run(r -> new RoomCommand.FocusDocument("f1", "s-alice", Optional.of(doc), r));
+
+      assertEquals(new CommandReply.Accepted("f1", 3), focused.reply());
+      assertEquals(List.of(new RoomEvent.DocumentFocused("alice", "f1", Optional.of(doc), NOW)), focused.events());
+      assertEquals(Optional.of(doc), focused.state().members().get("alice").focus());
+
+      var cleared = run(r -> new RoomCommand.FocusDocument("f2", "s-alice", Optional.empty(), r));
+
+      assertEquals(new CommandReply.Accepted("f2", 4), cleared.reply());
+      assertEquals(List.of(new RoomEvent.DocumentFocused("alice", "f2", Optional.empty(), NOW)), cleared.events());
+      assertEquals(Optional.empty(), cleared.state().members().get("alice").focus());
+      bob.expectMessage(delivered(3, new RoomEvent.DocumentFocused("alice", "f1", Optional.of(doc), NOW)));
+      bob.expectMessage(delivered(4, new RoomEvent.DocumentFocused("alice", "f2", Optional.empty(), NOW)));
+    }
+
+    @Test
+    void postingChatIsAckedAndKeptInTheHistory() {
+      var result = run(r -> new RoomCommand.PostChat("m1", "s-bob", "hello\nthere", r));
+
+      RoomEvent posted = new RoomEvent.ChatPosted("bob", "m1", "hello\nthere", NOW);
+      assertEquals(new CommandReply.Accepted("m1", 3), result.reply());
+      assertEquals(List.of(posted), result.events());
+      assertEquals(List.of(new ChatMessage("m1", "bob", "hello\nthere", NOW, 3)), result.state().chat());
+      alice.expectMessage(delivered(3, posted));
+    }
+
+    @Test
+    void everySessionReceivesEveryEventOnceWithContiguousVersions() {
+      TestProbe<SessionInbox> bobPhone = join("s-bob-2", "bob");
+      List<RoomEvent> persisted = new ArrayList<>();
+      persisted.addAll(room.runCommand(new RoomCommand.CloseSession("s-bob-2")).events()); // v4
+      persisted.addAll(run(r -> new RoomCommand.ChangeKeys("c1", "s-alice", List.of(set("k", JSON.numberNode(1))), r)).events());
+      persisted.addAll(run(r -> new RoomCommand.SetReady("c2", "s-bob", true, r)).events());
+      persisted.addAll(
+          run(r -> new RoomCommand.FocusDocument("c3", "s-alice", Optional.of(new DocumentFocus("d", "text")), r)).events());
+      persisted.addAll(run(r -> new RoomCommand.PostChat("c4", "s-bob", "hi", r)).events());
+      persisted.addAll(run(r -> new RoomCommand.ChangeKeys("c5", "s-bob", List.of(delete("k")), r)).events());
+      TestProbe<SessionInbox> carol = join("s-carol", "carol"); // v10
+      persisted.addAll(run(r -> new RoomCommand.PostChat("c6", "s-carol", "late", r)).events());
+
+      assertEquals(11, room.getState().version());
+      List<RoomUpdate.EventDelivered> toAlice = receiveDelivered(alice, 9);
+      List<RoomUpdate.EventDelivered> toBob = receiveDelivered(bob, 9);
+      assertEquals(List.of(3L, 4L, 5L, 6L, 7L, 8L, 9L, 10L, 11L), versions(toAlice));
+      assertEquals(toAlice, toBob);
+      assertEquals(journal().subList(2, 11), toAlice.stream().map(RoomUpdate.EventDelivered::event).collect(Collectors.toList()));
+      assertEquals(List.of(11L), versions(receiveDelivered(carol, 1)));
+      assertEquals(persisted.get(persisted.size() - 1), toAlice.get(8).event());
+      alice.expectNoMessage();
+      bobPhone.expectNoMessage(); // it closed at v4, the first event after its own join
+    }
+
+    private List<RoomUpdate.EventDelivered> receiveDelivered(TestProbe<SessionInbox> probe, int count) {
+      List<RoomUpdate.EventDelivered> received = new ArrayList<>();
+      for (int i = 0; i < count; i++) {
+        received.add(probe.expectMessageClass(RoomUpdate.EventDelivered.class));
+      }
+      return received;
+    }
+
+    private List<Long> versions(List<RoomUpdate.EventDelivered> updates) {
+      return updates.stream().map(RoomUpdate.EventDelivered::version).collect(Collectors.toList());
+    }
+
+    @Test
+    void aCursorIsRelayedToTheOtherSessionsOnlyAndNotPersisted() {
+      TestProbe<SessionInbox> alicePhone = join("s-alice-2", "alice");
+      bob.expectMessageClass(RoomUpdate.EventDelivered.class);
+      alice.expectMessageClass(RoomUpdate.EventDelivered.class);
+      RoomState before = room.getState();
+
+      CommandResult<RoomCommand, RoomEvent, RoomState> result =
+          room.runCommand(new RoomCommand.MoveCursor("s-alice", 12.5, -4.0, Optional.of("doc-1")));
+
+      assertTrue(result.hasNoEvents());
+      assertEquals(before, result.state());
+      assertEquals(3, journal().size());
+      RoomUpdate cursor = new RoomUpdate.CursorMoved("alice", "s-alice", 12.5, -4.0, Optional.of("doc-1"));
+      bob.expectMessage(cursor);
+      alicePhone.expectMessage(cursor);
+      // The mover's own connection gets no cursor: the next thing it sees is the next change.
+      run(r -> new RoomCommand.SetReady("r1", "s-bob", true, r));
+      assertEquals(4, alice.expectMessageClass(RoomUpdate.EventDelivered.class).version());
+    }
+
+    @Test
+    void aCursorFromAnUnknownSessionIsDropped() {
+      CommandResult<RoomCommand, RoomEvent, RoomState> result =
+          room.runCommand(new RoomCommand.MoveCursor("ghost", 1, 2, Optional.empty()));
+
+      assertTrue(result.hasNoEvents());
+      run(r -> new RoomCommand.SetReady("r1", "s-alice", true, r));
+      assertInstanceOf(RoomUpdate.EventDelivered.class, bob.receiveMessage());
+      assertInstanceOf(RoomUpdate.EventDelivered.class, alice.receiveMessage());
+    }
+
+    @Test
+    void getSnapshotRepliesWithTheCurrentStateAndPersistsNothing() {
+      run(r -> new RoomCommand.ChangeKeys("c1", "s-alice", List.of(set("k", JSON.textNode("v"))), r));
+      run(r -> new RoomCommand.PostChat("m1", "s-bob", "hi", r));
+
+      CommandResultWithReply<RoomCommand, RoomEvent, RoomState, RoomState> result =
+          room.<RoomState>runCommand(RoomCommand.GetSnapshot::new);
+
+      assertTrue(result.hasNoEvents());
+      assertEquals(room.getState(), result.reply());
+      assertEquals(4, result.reply().version());
+      assertEquals(2, result.reply().members().size());
+      assertEquals(new KeyEntry(JSON.textNode("v"), 3, "alice", NOW), result.reply().keys().get("k"));
+      assertEquals(List.of(new ChatMessage("m1", "bob", "hi", NOW, 4)), result.reply().chat());
+    }
+
+    // ---- rejections: nothing persisted, nothing delivered
+
+    @Test
+    void aBadKeyIsAValidationError() {
+      var rejected =
+          assertRejected(
+              RejectCode.VALIDATION,
+              r -> new RoomCommand.ChangeKeys("c1", "s-alice", List.of(set("bad key", JSON.numberNode(1))), r),
+              bob);
+      assertEquals(new CommandReply.Rejected("c1", RejectCode.VALIDATION, "key: may contain only letters, digits and . _ : / @ -"), rejected);
+    }
+
+    @Test
+    void aNonFiniteValueIsAValidationError() {
+      var rejected =
+          assertRejected(
+              RejectCode.VALIDATION,
+              r -> new RoomCommand.ChangeKeys(
+                  "c1", "s-alice", List.of(set("a", JSON.numberNode(1)), set("b", JSON.numberNode(Double.NaN))), r),
+              bob);
+      assertEquals("ops[1].value: contains a number that is not finite", rejected.message());
+    }
+
+    @Test
+    void anEmptyBatchIsAValidationError() {
+      var rejected =
+          assertRejected(RejectCode.VALIDATION, r -> new RoomCommand.ChangeKeys("c1", "s-alice", List.of(), r), bob);
+      assertEquals("ops: must contain at least one operation", rejected.message());
+    }
+
+    @Test
+    void aBlankChatIsAValidationError() {
+      var rejected = assertRejected(RejectCode.VALIDATION, r -> new RoomCommand.PostChat("m1", "s-bob", "  ", r), alice);
+      assertEquals(new CommandReply.Rejected("m1", RejectCode.VALIDATION, "text: is required and must not be blank"), rejected);
+    }
+
+    @Test
+    void aBadDocumentTypeIsAValidationError() {
+      var rejected =
+          assertRejected(
+              RejectCode.VALIDATION,
+              r -> new RoomCommand.FocusDocument("f1", "s-bob", Optional.of(new DocumentFocus("d", "Text")), r),
+              alice);
+      assertTrue(rejected.message().startsWith("document.type: "), rejected.message());
+    }
+
+    @Test
+    void aBadCommandIdIsAValidationError() {
+      var rejected = assertRejected(RejectCode.VALIDATION, r -> new RoomCommand.SetReady("bad id", "s-bob", true, r), alice);
+      assertEquals(new CommandReply.Rejected("bad id", RejectCode.VALIDATION, "id: may contain only letters, digits and . _ : @ -"), rejected);
+    }
+
+    @Test
+    void aStaleExpectIsAConflict() {
+      run(r -> new RoomCommand.ChangeKeys("c1", "s-alice", List.of(set("k", JSON.numberNode(1))), r));
+      run(r -> new RoomCommand.ChangeKeys("c2", "s-bob", List.of(set("k", JSON.numberNode(2))), r));
+      alice.expectMessageClass(RoomUpdate.EventDelivered.class);
+      alice.expectMessageClass(RoomUpdate.EventDelivered.class);
+      bob.expectMessageClass(RoomUpdate.EventDelivered.class);
+      bob.expectMessageClass(RoomUpdate.EventDelivered.class);
+
+      var rejected =
+          assertRejected(
+              RejectCode.CONFLICT,
+              r -> new RoomCommand.ChangeKeys("c3", "s-alice", List.of(set("k", JSON.numberNode(3), 3)), r),
+              bob);
+
+      assertEquals(new CommandReply.Rejected("c3", RejectCode.CONFLICT, "k is at version 4, expected 3"), rejected);
+      assertEquals(new KeyEntry(JSON.numberNode(2), 4, "bob", NOW), room.getState().keys().get("k"));
+    }
+
+    @Test
+    void expectZeroOnAnExistingKeyIsAConflict() {
+      run(r -> new RoomCommand.ChangeKeys("c1", "s-alice", List.of(set("k", JSON.numberNode(1))), r));
+      bob.expectMessageClass(RoomUpdate.EventDelivered.class);
+
+      var rejected =
+          assertRejected(
+              RejectCode.CONFLICT,
+              r -> new RoomCommand.ChangeKeys("c2", "s-bob", List.of(set("k", JSON.numberNode(2), 0)), r),
+              bob);
+      assertEquals("k is at version 3, expected 0", rejected.message());
+    }
+
+    @Test
+    void expectOnAMissingKeyIsAConflict() {
+      var rejected =
+          assertRejected(
+              RejectCode.CONFLICT,
+              r -> new RoomCommand.ChangeKeys("c1", "s-bob", List.of(new KeyOp.Delete("nope", Optional.of(2L))), r),
+              bob);
+      assertEquals("nope is at version 0, expected 2", rejected.message());
+    }
+
+    @Test
+    void aCommandFromASessionThatIsNotOpenIsNotMember() {
+      var rejected = assertRejected(RejectCode.NOT_MEMBER, r -> new RoomCommand.PostChat("m1", "s-ghost", "boo", r), bob);
+      assertEquals(new CommandReply.Rejected("m1", RejectCode.NOT_MEMBER, "no open session s-ghost"), rejected);
+    }
+
+    @Test
+    void aCommandFromAClosedSessionIsNotMember() {
+      TestProbe<SessionInbox> carol = join("s-carol", "carol");
+      room.runCommand(new RoomCommand.CloseSession("s-carol"));
+      alice.receiveMessage();
+      alice.receiveMessage();
+      bob.receiveMessage();
+      bob.receiveMessage();
+
+      assertRejected(RejectCode.NOT_MEMBER, r -> new RoomCommand.SetReady("r1", "s-carol", true, r), bob);
+      carol.expectNoMessage();
+    }
+  }
+
+  // ---- recovery
+
+  @Nested
+  class Recovery {
+
+    @Test
+    void aRestartedRoomRecoversTheSameStateAndGoesOnNumbering() {
+      TestProbe<SessionInbox> alice = join("s-alice", "alice");
+      TestProbe<SessionInbox> bob = join("s-bob", "bob");
+      join("s-bob-2", "bob");
+      run(r -> new RoomCommand.ChangeKeys("c1", "s-alice", List.of(set("k", JSON.objectNode().put("v", 1)), set("j", JSON.nullNode())), r));
+      run(r -> new RoomCommand.SetReady("c2", "s-bob", true, r));
+      run(r -> new RoomCommand.FocusDocument("c3", "s-alice", Optional.of(new DocumentFocus("d", "text")), r));
+      run(r -> new RoomCommand.PostChat("c4", "s-bob-2", "before restart", r));
+      room.runCommand(new RoomCommand.CloseSession("s-bob-2"));
+      RoomState before = room.getState();
+      assertEquals(8, before.version());
+
+      RoomState recovered = room.restart().state();
+
+      assertEquals(before, recovered);
+      var after = run(r -> new RoomCommand.PostChat("c5", "s-alice", "after restart", r));
+      assertEquals(new CommandReply.Accepted("c5", 9), after.reply());
+      // the recovered room still knows the live connections and delivers to them
+      assertEquals(9, lastDelivered(bob, 7).version());
+      assertEquals(9, lastDelivered(alice, 8).version());
+    }
+
+    private RoomUpdate.EventDelivered lastDelivered(TestProbe<SessionInbox> probe, int count) {
+      RoomUpdate.EventDelivered last = null;
+      for (int i = 0; i < count; i++) {
+        last = probe.expectMessageClass(RoomUpdate.EventDelivered.class);
+      }
+      return last;
+    }
+
+    @Test
+    void aRestartedRoomStillWatchesItsConnections() {
+      ActorRef<SessionInbox> aliceConnection = kit.spawn(Behaviors.<SessionInbox>ignore(), "watched-after-restart-" + roomId);
+      room.runCommand(open("s-alice", "alice", aliceConnection));
+      TestProbe<SessionInbox> bob = join("s-bob", "bob");
+      room.restart();
+
+      kit.stop(aliceConnection);
+
+      bob.expectMessage(delivered(3, new RoomEvent.MemberLeft("alice", "s-alice", NOW)));
+    }
+
+    @Test
+    void snapshotsAreTakenEveryNEventsOlderOnesAreDroppedAndTheRoomRecoversFromThem() {
+      room = startRoom(TestConfig.roomSettings("room.snapshot-every = 3\nroom.snapshots-kept = 2"));
+      SnapshotTestKit snapshots = room.snapshotTestKit().orElseThrow();
+      join("s-alice", "alice"); // 1
+      TestProbe<SessionInbox> bob = join("s-bob", "bob"); // 2
+      RoomState atThree =
+          run(r -> new RoomCommand.ChangeKeys("c3", "s-alice", List.of(set("k", JSON.numberNode(3))), r)).state();
+      run(r -> new RoomCommand.PostChat("c4", "s-bob", "four", r));
+      run(r -> new RoomCommand.SetReady("c5", "s-bob", true, r));
+      RoomState atSix = run(r -> new RoomCommand.PostChat("c6", "s-alice", "six", r)).state();
+
+      List<Pair<SnapshotMeta, Object>> stored = snapshots.persistedInStorage(persistenceId());
+      assertEquals(List.of(3L, 6L), stored.stream().map(p -> p.first().sequenceNr()).collect(Collectors.toList()));
+      assertEquals(atThree, stored.get(0).second());
+      assertEquals(atSix, stored.get(1).second());
+
+      run(r -> new RoomCommand.ChangeKeys("c7", "s-alice", List.of(delete("k")), r));
+      run(r -> new RoomCommand.FocusDocument("c8", "s-bob", Optional.of(new DocumentFocus("d", "text")), r));
+      RoomState atNine = run(r -> new RoomCommand.PostChat("c9", "s-bob", "nine", r)).state();
+      kit.createTestProbe()
+          .awaitAssert(
+              () -> {
+                assertEquals(
+                    List.of(6L, 9L),
+                    snapshots.persistedInStorage(persistenceId()).stream()
+                        .map(p -> p.first().sequenceNr())
+                        .collect(Collectors.toList()));
+                return null;
+              });
+
+      // Remove every event from the journal: only the snapshot at 9 can bring the state back.
+      room.persistenceTestKit().clearByIdPreservingSeqNumbers(persistenceId());
+      assertEquals(List.of(), journal());
+
+      RoomState recovered = room.restart().state();
+
+      assertEquals(atNine, recovered);
+      assertEquals(9, recovered.version());
+      var next = run(r -> new RoomCommand.PostChat("c10", "s-alice", "ten", r));
+      assertEquals(new CommandReply.Accepted("c10", 10), next.reply());
+      assertEquals(List.of(new RoomEvent.ChatPosted("alice", "c10", "ten", NOW)), journal());
+      // bob's connection survived the restart as a session of the recovered snapshot
+      RoomUpdate.EventDelivered last = null;
+      for (int i = 3; i <= 10; i++) {
+        last = bob.expectMessageClass(RoomUpdate.EventDelivered.class);
+        assertEquals(i, last.version());
+      }
+    }
+
+    @Test
+    void aRoomRecoversFromASnapshotPlusTheEventsAfterIt() {
+      room = startRoom(TestConfig.roomSettings("room.snapshot-every = 2"));
+      join("s-alice", "alice");
+      join("s-bob", "bob");
+      run(r -> new RoomCommand.PostChat("c3", "s-bob", "three", r));
+      RoomState before = room.getState();
+      assertEquals(
+          List.of(2L),
+          room.snapshotTestKit().orElseThrow().persistedInStorage(persistenceId()).stream()
+              .map(p -> p.first().sequenceNr())
+              .collect(Collectors.toList()));
+
+      assertEquals(before, room.restart().state());
+    }
+  }
+}

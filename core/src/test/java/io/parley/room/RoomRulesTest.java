@@ -1,0 +1,491 @@
+package io.parley.room;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import io.parley.presence.DocumentFocus;
+import io.parley.testing.TestConfig;
+import io.parley.validation.FieldLimits;
+import io.parley.validation.FieldValidator;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * Every decision of the room rules, without actors, with the default limits of {@code
+ * reference.conf}. Connections are {@code null}: the rules carry them into events untouched.
+ */
+class RoomRulesTest {
+
+  private static final FieldLimits LIMITS = TestConfig.defaultLimits();
+  private static final RoomRules RULES = new RoomRules(new FieldValidator(LIMITS));
+  private static final Instant NOW = Instant.parse("2025-02-03T04:05:06Z");
+  private static final JsonNodeFactory JSON = JsonNodeFactory.instance;
+
+  /** alice (session a1) and bob (sessions b1 and b2); key "k" written at version 4. */
+  private static final RoomState ROOM =
+      fold(
+          new RoomEvent.MemberJoined("alice", "a1", "Alice", "#aa0000", null, NOW),
+          new RoomEvent.MemberJoined("bob", "b1", "Bob", "#00bb00", null, NOW),
+          new RoomEvent.SessionOpened("bob", "b2", "Bob", "#00bb00", null, NOW),
+          new RoomEvent.KeysChanged(
+              "alice", "c0", List.of(new KeyOp.Set("k", JSON.textNode("v"), Optional.empty())), NOW));
+
+  private static RoomState fold(RoomEvent... events) {
+    RoomState state = RoomState.empty();
+    for (RoomEvent event : events) {
+      state = state.apply(event, 50);
+    }
+    return state;
+  }
+
+  private static RoomEvent accepted(Decision decision) {
+    return assertInstanceOf(Decision.Accept.class, decision, () -> "expected accept: " + decision).event();
+  }
+
+  private static Decision.Reject rejected(Decision decision, RejectCode code) {
+    Decision.Reject reject = assertInstanceOf(Decision.Reject.class, decision, () -> "expected reject: " + decision);
+    assertEquals(code, reject.code(), reject::message);
+    return reject;
+  }
+
+  private static void assertValidationError(Decision decision, String expectedMessage) {
+    assertEquals(expectedMessage, rejected(decision, RejectCode.VALIDATION).message());
+  }
+
+  private static KeyOp set(String key, JsonNode value) {
+    return new KeyOp.Set(key, value, Optional.empty());
+  }
+
+  private static KeyOp set(String key, JsonNode value, long expect) {
+    return new KeyOp.Set(key, value, Optional.of(expect));
+  }
+
+  private static KeyOp delete(String key) {
+    return new KeyOp.Delete(key, Optional.empty());
+  }
+
+  private static KeyOp delete(String key, long expect) {
+    return new KeyOp.Delete(key, Optional.of(expect));
+  }
+
+  private static Decision change(String sessionId, KeyOp... ops) {
+    return change(sessionId, List.of(ops));
+  }
+
+  private static Decision change(String sessionId, List<KeyOp> ops) {
+    return RULES.durable(ROOM, new RoomCommand.ChangeKeys("cmd-1", sessionId, ops, null), NOW);
+  }
+
+  private static RoomCommand.OpenSession open(String sessionId, String userId, String name, String color) {
+    return new RoomCommand.OpenSession(sessionId, userId, name, color, null);
+  }
+
+  private static JsonNode nested(int levels) {
+    JsonNode node = JSON.numberNode(1);
+    for (int i = 0; i < levels; i++) {
+      node = JSON.arrayNode().add(node);
+    }
+    return node;
+  }
+
+  @Nested
+  class OpeningSessions {
+
+    @Test
+    void theFirstSessionOfAUserMakesItJoin() {
+      RoomEvent event = accepted(RULES.openSession(ROOM, open("c1", "carol", "Carol", "#123abc"), NOW));
+      assertEquals(new RoomEvent.MemberJoined("carol", "c1", "Carol", "#123abc", null, NOW), event);
+    }
+
+    @Test
+    void aSecondSessionOfAMemberOpensASessionInsteadOfJoiningAgain() {
+      RoomEvent event = accepted(RULES.openSession(ROOM, open("a2", "alice", "Alice 2", "#AABBCC"), NOW));
+      assertEquals(new RoomEvent.SessionOpened("alice", "a2", "Alice 2", "#AABBCC", null, NOW), event);
+    }
+
+    @Test
+    void aSessionIdThatIsAlreadyOpenIsRefused() {
+      assertValidationError(
+          RULES.openSession(ROOM, open("b2", "carol", "Carol", "#123abc"), NOW),
+          "sessionId: is already open in this room");
+      assertValidationError(
+          RULES.openSession(ROOM, open("a1", "alice", "Alice", "#123abc"), NOW),
+          "sessionId: is already open in this room");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"", "-starts-with-dash", "has space", "semi;colon", "<script>", "é"})
+    void aBadSessionIdIsRefused(String sessionId) {
+      Decision.Reject reject =
+          rejected(RULES.openSession(ROOM, open(sessionId, "carol", "Carol", "#123abc"), NOW), RejectCode.VALIDATION);
+      assertTrue(reject.message().startsWith("sessionId: "), reject.message());
+    }
+
+    @Test
+    void aMissingOrTooLongUserIdIsRefused() {
+      assertValidationError(
+          RULES.openSession(ROOM, open("c1", null, "Carol", "#123abc"), NOW), "userId: is required");
+      assertValidationError(
+          RULES.openSession(ROOM, open("c1", "u".repeat(LIMITS.idMaxLength() + 1), "Carol", "#123abc"), NOW),
+          "userId: is longer than " + LIMITS.idMaxLength() + " characters");
+      assertValidationError(
+          RULES.openSession(ROOM, open("c1", "us/er", "Carol", "#123abc"), NOW),
+          "userId: may contain only letters, digits and . _ : @ -");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"Car\u0000ol", "Carol\n", "Car\tol", "\u001b[31mred", "Carol\u007f", "Car\u0085ol"})
+    void aNameWithControlCharactersIsRefused(String name) {
+      assertValidationError(
+          RULES.openSession(ROOM, open("c1", "carol", name, "#123abc"), NOW),
+          "name: must not contain control characters");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"", "   "})
+    void aBlankNameIsRefused(String name) {
+      assertValidationError(
+          RULES.openSession(ROOM, open("c1", "carol", name, "#123abc"), NOW),
+          "name: is required and must not be blank");
+    }
+
+    @Test
+    void aTooLongNameIsRefused() {
+      assertValidationError(
+          RULES.openSession(ROOM, open("c1", "carol", "n".repeat(LIMITS.nameMaxLength() + 1), "#123abc"), NOW),
+          "name: is longer than " + LIMITS.nameMaxLength() + " characters");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"", "red", "123abc", "#12345", "#1234567", "#12345g", "#123abc ", "rgb(1,2,3)"})
+    void aBadColourIsRefused(String color) {
+      assertValidationError(
+          RULES.openSession(ROOM, open("c1", "carol", "Carol", color), NOW),
+          "color: must be a hex colour like #1e90ff");
+    }
+
+    @Test
+    void theFirstInvalidFieldIsReported() {
+      assertValidationError(RULES.openSession(ROOM, open("bad id", "bad user", "", "red"), NOW), "sessionId: may contain only letters, digits and . _ : @ -");
+      assertValidationError(RULES.openSession(ROOM, open("ok", "bad user", "", "red"), NOW), "userId: may contain only letters, digits and . _ : @ -");
+    }
+  }
+
+  @Nested
+  class ClosingSessions {
+
+    @Test
+    void closingOneOfSeveralSessionsClosesOnlyThatSession() {
+      assertEquals(new RoomEvent.SessionClosed("bob", "b1", NOW), accepted(RULES.closeSession(ROOM, "b1", NOW)));
+    }
+
+    @Test
+    void closingTheLastSessionOfAMemberMakesItLeave() {
+      assertEquals(new RoomEvent.MemberLeft("alice", "a1", NOW), accepted(RULES.closeSession(ROOM, "a1", NOW)));
+    }
+
+    @Test
+    void closingTheSecondToLastThenTheLastSessionEndsWithMemberLeft() {
+      RoomState afterFirst = ROOM.apply(accepted(RULES.closeSession(ROOM, "b2", NOW)), 50);
+      assertEquals(new RoomEvent.MemberLeft("bob", "b1", NOW), accepted(RULES.closeSession(afterFirst, "b1", NOW)));
+    }
+
+    @Test
+    void closingAnUnknownSessionIsIgnored() {
+      assertInstanceOf(Decision.Ignore.class, RULES.closeSession(ROOM, "nobody", NOW));
+      assertInstanceOf(Decision.Ignore.class, RULES.closeSession(RoomState.empty(), "a1", NOW));
+    }
+  }
+
+  @Nested
+  class DurableCommands {
+
+    @Test
+    void setReadyIsAcceptedForTheMemberOfTheSession() {
+      RoomEvent event = accepted(RULES.durable(ROOM, new RoomCommand.SetReady("r-1", "b2", true, null), NOW));
+      assertEquals(new RoomEvent.ReadyChanged("bob", "r-1", true, NOW), event);
+    }
+
+    @Test
+    void focusingADocumentIsAccepted() {
+      DocumentFocus doc = new DocumentFocus("doc:42", "canvas+v2");
+      RoomEvent event =
+          accepted(RULES.durable(ROOM, new RoomCommand.FocusDocument("f-1", "a1", Optional.of(doc), null), NOW));
+      assertEquals(new RoomEvent.DocumentFocused("alice", "f-1", Optional.of(doc), NOW), event);
+    }
+
+    @Test
+    void clearingTheFocusIsAccepted() {
+      RoomEvent event =
+          accepted(RULES.durable(ROOM, new RoomCommand.FocusDocument("f-2", "a1", Optional.empty(), null), NOW));
+      assertEquals(new RoomEvent.DocumentFocused("alice", "f-2", Optional.empty(), NOW), event);
+    }
+
+    @Test
+    void postingChatIsAcceptedWithLineBreaksAndTabs() {
+      String text = "hello\n\tworld <b>not html</b> \uD83D\uDE00";
+      RoomEvent event = accepted(RULES.durable(ROOM, new RoomCommand.PostChat("m-1", "b1", text, null), NOW));
+      assertEquals(new RoomEvent.ChatPosted("bob", "m-1", text, NOW), event);
+    }
+
+    @Test
+    void chatOfExactlyTheMaximumLengthIsAccepted() {
+      String text = "x".repeat(LIMITS.chatMaxLength());
+      accepted(RULES.durable(ROOM, new RoomCommand.PostChat("m-1", "b1", text, null), NOW));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"", " ", "\n\t "})
+    void blankChatIsRefused(String text) {
+      assertValidationError(
+          RULES.durable(ROOM, new RoomCommand.PostChat("m-1", "b1", text, null), NOW),
+          "text: is required and must not be blank");
+    }
+
+    @Test
+    void tooLongChatIsRefused() {
+      assertValidationError(
+          RULES.durable(ROOM, new RoomCommand.PostChat("m-1", "b1", "x".repeat(LIMITS.chatMaxLength() + 1), null), NOW),
+          "text: is longer than " + LIMITS.chatMaxLength() + " characters");
+    }
+
+    @Test
+    void chatWithOtherControlCharactersIsRefused() {
+      assertValidationError(
+          RULES.durable(ROOM, new RoomCommand.PostChat("m-1", "b1", "bell\u0007", null), NOW),
+          "text: must not contain control characters");
+    }
+
+    @Test
+    void aBadDocumentTypeIsRefused() {
+      DocumentFocus doc = new DocumentFocus("doc-1", "Canvas");
+      assertValidationError(
+          RULES.durable(ROOM, new RoomCommand.FocusDocument("f-1", "a1", Optional.of(doc), null), NOW),
+          "document.type: may contain only lower-case letters, digits and . _ + -, starting with a letter");
+    }
+
+    @Test
+    void aTooLongDocumentTypeIsRefused() {
+      DocumentFocus doc = new DocumentFocus("doc-1", "t".repeat(LIMITS.documentTypeMaxLength() + 1));
+      assertValidationError(
+          RULES.durable(ROOM, new RoomCommand.FocusDocument("f-1", "a1", Optional.of(doc), null), NOW),
+          "document.type: is longer than " + LIMITS.documentTypeMaxLength() + " characters");
+    }
+
+    @Test
+    void aBadDocumentIdIsRefused() {
+      DocumentFocus doc = new DocumentFocus("../etc/passwd", "text");
+      assertValidationError(
+          RULES.durable(ROOM, new RoomCommand.FocusDocument("f-1", "a1", Optional.of(doc), null), NOW),
+          "document.id: may contain only letters, digits and . _ : @ -");
+      DocumentFocus missing = new DocumentFocus(null, "text");
+      assertValidationError(
+          RULES.durable(ROOM, new RoomCommand.FocusDocument("f-1", "a1", Optional.of(missing), null), NOW),
+          "document.id: is required");
+    }
+
+    @Test
+    void aDocumentIdLongerThanAnIdButWithinItsOwnLimitIsAccepted() {
+      DocumentFocus doc = new DocumentFocus("d".repeat(LIMITS.documentIdMaxLength()), "text");
+      accepted(RULES.durable(ROOM, new RoomCommand.FocusDocument("f-1", "a1", Optional.of(doc), null), NOW));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"", "bad id", "-x", "a/b"})
+    void aBadCommandIdIsRefusedForEveryDurableCommand(String commandId) {
+      List<RoomCommand.Durable> commands =
+          List.of(
+              new RoomCommand.SetReady(commandId, "a1", true, null),
+              new RoomCommand.PostChat(commandId, "a1", "hi", null),
+              new RoomCommand.FocusDocument(commandId, "a1", Optional.empty(), null),
+              new RoomCommand.ChangeKeys(commandId, "a1", List.of(delete("k")), null));
+      for (RoomCommand.Durable command : commands) {
+        Decision.Reject reject = rejected(RULES.durable(ROOM, command, NOW), RejectCode.VALIDATION);
+        assertTrue(reject.message().startsWith("id: "), reject.message());
+      }
+    }
+
+    @Test
+    void aSessionThatIsNotOpenIsNotAMember() {
+      List<RoomCommand.Durable> commands =
+          List.of(
+              new RoomCommand.SetReady("c1", "ghost", true, null),
+              new RoomCommand.PostChat("c1", "ghost", "hi", null),
+              new RoomCommand.FocusDocument("c1", "ghost", Optional.empty(), null),
+              new RoomCommand.ChangeKeys("c1", "ghost", List.of(delete("k")), null));
+      for (RoomCommand.Durable command : commands) {
+        assertEquals("no open session ghost", rejected(RULES.durable(ROOM, command, NOW), RejectCode.NOT_MEMBER).message());
+      }
+    }
+
+    @Test
+    void notMemberIsDecidedBeforeValidation() {
+      rejected(RULES.durable(ROOM, new RoomCommand.PostChat("bad id", "ghost", "", null), NOW), RejectCode.NOT_MEMBER);
+      rejected(RULES.durable(RoomState.empty(), new RoomCommand.SetReady("c1", "a1", true, null), NOW), RejectCode.NOT_MEMBER);
+    }
+  }
+
+  @Nested
+  class ChangingKeys {
+
+    @Test
+    void aSetIsAcceptedAsOneKeysChangedEvent() {
+      KeyOp op = set("canvas/obj-1", JSON.objectNode().put("x", 10.5).put("y", -3));
+      RoomEvent event = accepted(change("a1", op));
+      assertEquals(new RoomEvent.KeysChanged("alice", "cmd-1", List.of(op), NOW), event);
+    }
+
+    @Test
+    void aBatchOfSetsAndDeletesIsAcceptedAsOneEventInOrder() {
+      List<KeyOp> ops = List.of(set("a", JSON.numberNode(1)), delete("k", 4), set("b", JSON.nullNode(), 0));
+      RoomEvent event = accepted(change("b1", ops));
+      assertEquals(new RoomEvent.KeysChanged("bob", "cmd-1", ops, NOW), event);
+    }
+
+    @Test
+    void deletingAMissingKeyWithoutExpectIsAccepted() {
+      accepted(change("a1", delete("never-set")));
+    }
+
+    @Test
+    void expectMatchingTheCurrentVersionIsAccepted() {
+      accepted(change("a1", set("k", JSON.textNode("w"), 4)));
+      accepted(change("a1", delete("k", 4)));
+    }
+
+    @Test
+    void expectZeroOnAMissingKeyIsAccepted() {
+      accepted(change("a1", set("new", JSON.textNode("w"), 0)));
+    }
+
+    @Test
+    void expectZeroOnAnExistingKeyIsAConflict() {
+      assertEquals(
+          "k is at version 4, expected 0", rejected(change("a1", set("k", JSON.textNode("w"), 0)), RejectCode.CONFLICT).message());
+    }
+
+    @Test
+    void expectAnOlderVersionIsAConflict() {
+      assertEquals(
+          "k is at version 4, expected 3", rejected(change("a1", delete("k", 3)), RejectCode.CONFLICT).message());
+      assertEquals(
+          "k is at version 4, expected 5", rejected(change("a1", set("k", JSON.textNode("w"), 5)), RejectCode.CONFLICT).message());
+    }
+
+    @Test
+    void expectAVersionOnAMissingKeyIsAConflict() {
+      assertEquals(
+          "missing is at version 0, expected 2",
+          rejected(change("a1", set("missing", JSON.textNode("w"), 2)), RejectCode.CONFLICT).message());
+      assertEquals(
+          "missing is at version 0, expected 1",
+          rejected(change("a1", delete("missing", 1)), RejectCode.CONFLICT).message());
+    }
+
+    @Test
+    void everyConflictOfABatchIsReportedAndNothingIsApplied() {
+      Decision decision = change("a1", set("ok", JSON.numberNode(1)), set("k", JSON.numberNode(2), 1), delete("gone", 7));
+      assertEquals(
+          "k is at version 4, expected 1; gone is at version 0, expected 7",
+          rejected(decision, RejectCode.CONFLICT).message());
+    }
+
+    @Test
+    void aNegativeExpectIsAValidationError() {
+      assertValidationError(change("a1", set("k", JSON.numberNode(1), -1)), "expect: must be 0 (absent) or a positive version");
+    }
+
+    @Test
+    void anEmptyBatchIsRefused() {
+      assertValidationError(change("a1", List.of()), "ops: must contain at least one operation");
+    }
+
+    @Test
+    void aBatchOfExactlyTheMaximumIsAcceptedAndOneMoreIsRefused() {
+      List<KeyOp> ops = new ArrayList<>();
+      for (int i = 0; i < LIMITS.batchMaxOps(); i++) {
+        ops.add(set("key-" + i, JSON.numberNode(i)));
+      }
+      accepted(change("a1", ops));
+      ops.add(set("one-too-many", JSON.numberNode(0)));
+      assertValidationError(change("a1", ops), "ops: has more than " + LIMITS.batchMaxOps() + " operations");
+    }
+
+    @Test
+    void aDuplicateKeyInABatchIsRefused() {
+      assertValidationError(
+          change("a1", set("a", JSON.numberNode(1)), set("b", JSON.numberNode(1)), delete("a")),
+          "ops[2].key: a appears twice in one batch");
+    }
+
+    @Test
+    void aValidationErrorInABatchNamesTheOperation() {
+      assertValidationError(
+          change("a1", set("fine", JSON.numberNode(1)), set("bad key", JSON.numberNode(1))),
+          "ops[1].key: may contain only letters, digits and . _ : / @ -");
+    }
+
+    @Test
+    void validationWinsOverConflict() {
+      assertValidationError(
+          change("a1", set("k", JSON.numberNode(1), 1), set("x", JSON.numberNode(Double.NaN))),
+          "ops[1].value: contains a number that is not finite");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"", ".hidden", "/abs", "-dash", "has space", "tab\tkey", "ключ"})
+    void aBadKeyIsRefused(String key) {
+      Decision.Reject reject = rejected(change("a1", set(key, JSON.numberNode(1))), RejectCode.VALIDATION);
+      assertTrue(reject.message().startsWith("key: "), reject.message());
+    }
+
+    @Test
+    void aKeyOfExactlyTheMaximumLengthIsAcceptedAndOneLongerIsRefused() {
+      accepted(change("a1", set("k".repeat(LIMITS.keyMaxLength()), JSON.numberNode(1))));
+      assertValidationError(
+          change("a1", set("k".repeat(LIMITS.keyMaxLength() + 1), JSON.numberNode(1))),
+          "key: is longer than " + LIMITS.keyMaxLength() + " characters");
+      assertValidationError(
+          change("a1", delete("k".repeat(LIMITS.keyMaxLength() + 1))),
+          "key: is longer than " + LIMITS.keyMaxLength() + " characters");
+    }
+
+    static Stream<Arguments> badValues() {
+      ArrayNode tooLarge = JSON.arrayNode();
+      tooLarge.add("x".repeat(LIMITS.valueMaxBytes()));
+      return Stream.of(
+          Arguments.of(null, "value: is required"),
+          Arguments.of(JSON.missingNode(), "value: is required"),
+          Arguments.of(nested(LIMITS.valueMaxDepth() + 1), "value: is nested deeper than " + LIMITS.valueMaxDepth() + " levels"),
+          Arguments.of(tooLarge, "value: is larger than " + LIMITS.valueMaxBytes() + " bytes as JSON"),
+          Arguments.of(JSON.numberNode(Double.NaN), "value: contains a number that is not finite"),
+          Arguments.of(JSON.objectNode().set("deep", JSON.arrayNode().add(Double.POSITIVE_INFINITY)),
+              "value: contains a number that is not finite"),
+          Arguments.of(JSON.numberNode(Float.NEGATIVE_INFINITY), "value: contains a number that is not finite"));
+    }
+
+    @ParameterizedTest
+    @MethodSource("badValues")
+    void aBadValueIsRefused(JsonNode value, String message) {
+      assertValidationError(change("a1", set("k", value)), message);
+    }
+
+    @Test
+    void aValueAtTheMaximumDepthIsAccepted() {
+      accepted(change("a1", set("k", nested(LIMITS.valueMaxDepth()))));
+    }
+  }
+}

@@ -1,0 +1,373 @@
+package io.parley.room;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import io.parley.presence.DocumentFocus;
+import io.parley.presence.Member;
+import io.parley.presence.Session;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The fold of room events into a room state, without actors. Connections are {@code null}: the
+ * state keeps them but never uses them.
+ */
+class RoomStateTest {
+
+  private static final int CHAT_HISTORY = 3;
+  private static final Instant T0 = Instant.parse("2025-01-01T10:00:00Z");
+  private static final JsonNodeFactory JSON = JsonNodeFactory.instance;
+
+  private static Instant at(int seconds) {
+    return T0.plusSeconds(seconds);
+  }
+
+  private static RoomState fold(RoomState state, RoomEvent... events) {
+    RoomState current = state;
+    for (RoomEvent event : events) {
+      current = current.apply(event, CHAT_HISTORY);
+    }
+    return current;
+  }
+
+  private static RoomState fold(RoomEvent... events) {
+    return fold(RoomState.empty(), events);
+  }
+
+  private static RoomEvent.MemberJoined joined(String userId, String sessionId, int second) {
+    return new RoomEvent.MemberJoined(userId, sessionId, "Name " + userId, "#112233", null, at(second));
+  }
+
+  private static RoomEvent.KeysChanged keys(String userId, String commandId, int second, KeyOp... ops) {
+    return new RoomEvent.KeysChanged(userId, commandId, List.of(ops), at(second));
+  }
+
+  private static KeyOp set(String key, JsonNode value) {
+    return new KeyOp.Set(key, value, Optional.empty());
+  }
+
+  private static KeyOp delete(String key) {
+    return new KeyOp.Delete(key, Optional.empty());
+  }
+
+  private static RoomEvent.ChatPosted chat(String userId, String commandId, String text, int second) {
+    return new RoomEvent.ChatPosted(userId, commandId, text, at(second));
+  }
+
+  @Test
+  void emptyRoomHasVersionZeroAndNothingInIt() {
+    RoomState empty = RoomState.empty();
+    assertEquals(0, empty.version());
+    assertTrue(empty.members().isEmpty());
+    assertTrue(empty.keys().isEmpty());
+    assertTrue(empty.chat().isEmpty());
+    assertEquals(0, empty.keyVersion("anything"));
+  }
+
+  @Test
+  void memberJoinedAddsAMemberWithItsFirstSession() {
+    RoomState state = fold(joined("alice", "s1", 1));
+
+    assertEquals(1, state.version());
+    Member alice = state.members().get("alice");
+    assertEquals(
+        new Member(
+            "alice",
+            "Name alice",
+            "#112233",
+            at(1),
+            at(1),
+            Optional.empty(),
+            false,
+            Map.of("s1", new Session("s1", null, at(1)))),
+        alice);
+    assertEquals(Optional.of(alice), state.memberOfSession("s1"));
+    assertEquals(Optional.of(alice), state.member("alice"));
+    assertEquals(Optional.empty(), state.memberOfSession("s2"));
+  }
+
+  @Test
+  void sessionOpenedAddsASessionToTheSameMemberAndTakesTheNewNameAndColour() {
+    RoomState state =
+        fold(
+            joined("alice", "s1", 1),
+            new RoomEvent.SessionOpened("alice", "s2", "Alice B", "#abcdef", null, at(5)));
+
+    assertEquals(2, state.version());
+    assertEquals(1, state.members().size());
+    Member alice = state.members().get("alice");
+    assertEquals(Map.of("s1", new Session("s1", null, at(1)), "s2", new Session("s2", null, at(5))), alice.sessions());
+    assertEquals("Alice B", alice.name());
+    assertEquals("#abcdef", alice.color());
+    assertEquals(at(1), alice.joinedAt());
+    assertEquals(at(5), alice.lastSeen());
+    assertEquals("alice", state.memberOfSession("s2").orElseThrow().userId());
+  }
+
+  @Test
+  void sessionClosedRemovesOnlyThatSessionAndKeepsTheMember() {
+    RoomState state =
+        fold(
+            joined("alice", "s1", 1),
+            new RoomEvent.SessionOpened("alice", "s2", "Name alice", "#112233", null, at(2)),
+            new RoomEvent.SessionClosed("alice", "s1", at(7)));
+
+    assertEquals(3, state.version());
+    Member alice = state.members().get("alice");
+    assertEquals(Map.of("s2", new Session("s2", null, at(2))), alice.sessions());
+    assertEquals(at(7), alice.lastSeen());
+    assertEquals(Optional.empty(), state.memberOfSession("s1"));
+  }
+
+  @Test
+  void memberLeftRemovesTheMemberAndKeepsTheOthers() {
+    RoomState state =
+        fold(joined("alice", "s1", 1), joined("bob", "s2", 2), new RoomEvent.MemberLeft("alice", "s1", at(3)));
+
+    assertEquals(3, state.version());
+    assertEquals(Map.of("bob", state.members().get("bob")), state.members());
+    assertEquals(Optional.empty(), state.member("alice"));
+    assertEquals(Optional.empty(), state.memberOfSession("s1"));
+  }
+
+  @Test
+  void readyChangedSetsAndClearsTheReadyFlag() {
+    RoomState ready = fold(joined("alice", "s1", 1), new RoomEvent.ReadyChanged("alice", "c1", true, at(4)));
+    assertTrue(ready.members().get("alice").ready());
+    assertEquals(at(4), ready.members().get("alice").lastSeen());
+    assertEquals(2, ready.version());
+
+    RoomState notReady = fold(ready, new RoomEvent.ReadyChanged("alice", "c2", false, at(6)));
+    assertFalse(notReady.members().get("alice").ready());
+    assertEquals(at(6), notReady.members().get("alice").lastSeen());
+    assertEquals(3, notReady.version());
+  }
+
+  @Test
+  void documentFocusedSetsAndClearsTheFocus() {
+    DocumentFocus doc = new DocumentFocus("doc-1", "canvas");
+    RoomState focused =
+        fold(joined("alice", "s1", 1), new RoomEvent.DocumentFocused("alice", "c1", Optional.of(doc), at(2)));
+    assertEquals(Optional.of(doc), focused.members().get("alice").focus());
+    assertEquals(at(2), focused.members().get("alice").lastSeen());
+
+    RoomState cleared =
+        fold(focused, new RoomEvent.DocumentFocused("alice", "c2", Optional.empty(), at(3)));
+    assertEquals(Optional.empty(), cleared.members().get("alice").focus());
+    assertEquals(at(3), cleared.members().get("alice").lastSeen());
+    assertEquals(3, cleared.version());
+  }
+
+  @Test
+  void keysChangedSetStoresTheValueWithTheVersionAuthorAndTime() {
+    JsonNode value = JSON.objectNode().put("x", 1).put("label", "box");
+    RoomState state = fold(joined("alice", "s1", 1), keys("alice", "c1", 9, set("shape/1", value)));
+
+    assertEquals(2, state.version());
+    assertEquals(Map.of("shape/1", new KeyEntry(value, 2, "alice", at(9))), state.keys());
+    assertEquals(2, state.keyVersion("shape/1"));
+    assertEquals(at(9), state.members().get("alice").lastSeen());
+  }
+
+  @Test
+  void keysChangedOverwriteGivesTheKeyTheNewVersionAndDeleteRemovesIt() {
+    RoomState twice =
+        fold(
+            joined("alice", "s1", 1),
+            keys("alice", "c1", 2, set("k", JSON.numberNode(1))),
+            joined("bob", "s2", 3),
+            keys("bob", "c2", 4, set("k", JSON.numberNode(2))));
+
+    assertEquals(new KeyEntry(JSON.numberNode(2), 4, "bob", at(4)), twice.keys().get("k"));
+    assertEquals(4, twice.keyVersion("k"));
+
+    RoomState deleted = fold(twice, keys("alice", "c3", 5, delete("k")));
+    assertEquals(5, deleted.version());
+    assertTrue(deleted.keys().isEmpty());
+    assertEquals(0, deleted.keyVersion("k"));
+  }
+
+  @Test
+  void deletingAMissingKeyStillTakesAVersionAndChangesNoKey() {
+    RoomState state =
+        fold(joined("alice", "s1", 1), keys("alice", "c1", 2, set("a", JSON.textNode("x"))));
+    RoomState after = fold(state, keys("alice", "c2", 3, delete("missing")));
+
+    assertEquals(3, after.version());
+    assertEquals(state.keys(), after.keys());
+  }
+
+  @Test
+  void aBatchSetsAndDeletesUnderOneVersion() {
+    RoomState before =
+        fold(
+            joined("alice", "s1", 1),
+            keys("alice", "c1", 2, set("old", JSON.textNode("gone soon")), set("kept", JSON.booleanNode(true))));
+    assertEquals(2, before.version());
+
+    RoomState after =
+        fold(
+            before,
+            keys(
+                "alice",
+                "c2",
+                3,
+                set("a", JSON.numberNode(1)),
+                delete("old"),
+                set("b", JSON.arrayNode().add(1).add(2))));
+
+    assertEquals(3, after.version(), "one event, one version, whatever the number of operations");
+    assertEquals(
+        Map.of(
+            "a", new KeyEntry(JSON.numberNode(1), 3, "alice", at(3)),
+            "b", new KeyEntry(JSON.arrayNode().add(1).add(2), 3, "alice", at(3)),
+            "kept", new KeyEntry(JSON.booleanNode(true), 2, "alice", at(2))),
+        after.keys());
+  }
+
+  @Test
+  void aBatchThatSetsAndThenDeletesTheSameKeyLeavesItAbsent() {
+    RoomState state =
+        fold(joined("alice", "s1", 1), keys("alice", "c1", 2, set("k", JSON.numberNode(1)), delete("k")));
+    assertEquals(2, state.version());
+    assertFalse(state.keys().containsKey("k"));
+  }
+
+  @Test
+  void chatPostedAppendsAMessageNumberedWithTheRoomVersion() {
+    RoomState state = fold(joined("alice", "s1", 1), chat("alice", "m1", "hello", 4));
+
+    assertEquals(List.of(new ChatMessage("m1", "alice", "hello", at(4), 2)), state.chat());
+    assertEquals(at(4), state.members().get("alice").lastSeen());
+  }
+
+  @Test
+  void chatHistoryKeepsOnlyTheMostRecentMessagesOldestFirst() {
+    List<RoomEvent> events = new ArrayList<>();
+    events.add(joined("alice", "s1", 0));
+    for (int i = 1; i <= 5; i++) {
+      events.add(chat("alice", "m" + i, "message " + i, i));
+    }
+    RoomState state = fold(events.toArray(new RoomEvent[0]));
+
+    assertEquals(6, state.version());
+    assertEquals(CHAT_HISTORY, state.chat().size());
+    assertEquals(List.of("m3", "m4", "m5"), state.chat().stream().map(ChatMessage::id).collect(Collectors.toList()));
+    assertEquals(List.of(4L, 5L, 6L), state.chat().stream().map(ChatMessage::version).collect(Collectors.toList()));
+  }
+
+  @Test
+  void chatHistoryOfOneKeepsOnlyTheLastMessage() {
+    RoomState state = RoomState.empty().apply(joined("alice", "s1", 0), 1);
+    state = state.apply(chat("alice", "m1", "one", 1), 1);
+    state = state.apply(chat("alice", "m2", "two", 2), 1);
+
+    assertEquals(List.of(new ChatMessage("m2", "alice", "two", at(2), 3)), state.chat());
+  }
+
+  @Test
+  void chatHistoryOfZeroKeepsNoMessageButStillCountsTheVersion() {
+    RoomState state = RoomState.empty().apply(joined("alice", "s1", 0), 0);
+    state = state.apply(chat("alice", "m1", "one", 1), 0);
+    state = state.apply(chat("alice", "m2", "two", 2), 0);
+
+    assertTrue(state.chat().isEmpty());
+    assertEquals(3, state.version());
+  }
+
+  @Test
+  void aSmallerChatHistoryAfterARestartTrimsTheOldMessagesOnTheNextPost() {
+    RoomState state = fold(joined("alice", "s1", 0), chat("alice", "m1", "1", 1), chat("alice", "m2", "2", 2),
+        chat("alice", "m3", "3", 3));
+    RoomState trimmed = state.apply(chat("alice", "m4", "4", 4), 2);
+
+    assertEquals(List.of("m3", "m4"), trimmed.chat().stream().map(ChatMessage::id).collect(Collectors.toList()));
+  }
+
+  @Test
+  void everyEventKindRaisesTheVersionByExactlyOne() {
+    List<RoomEvent> events =
+        List.of(
+            joined("alice", "s1", 1),
+            new RoomEvent.SessionOpened("alice", "s2", "Alice", "#000000", null, at(2)),
+            joined("bob", "s3", 3),
+            new RoomEvent.ReadyChanged("bob", "c1", true, at(4)),
+            new RoomEvent.DocumentFocused("bob", "c2", Optional.of(new DocumentFocus("d", "text")), at(5)),
+            keys("alice", "c3", 6, set("k", JSON.numberNode(1)), delete("other")),
+            chat("bob", "c4", "hi", 7),
+            new RoomEvent.SessionClosed("alice", "s1", at(8)),
+            new RoomEvent.MemberLeft("bob", "s3", at(9)));
+
+    RoomState state = RoomState.empty();
+    for (int i = 0; i < events.size(); i++) {
+      RoomState next = state.apply(events.get(i), CHAT_HISTORY);
+      assertEquals(state.version() + 1, next.version(), "after " + events.get(i));
+      assertEquals(i + 1, next.version());
+      state = next;
+    }
+    assertEquals(Map.of("alice", state.members().get("alice")), state.members());
+    assertEquals(Map.of("s2", new Session("s2", null, at(2))), state.members().get("alice").sessions());
+  }
+
+  @Test
+  void keysAndChatFromAUserWhoIsNoLongerAMemberAreStillApplied() {
+    RoomState state =
+        fold(
+            joined("alice", "s1", 1),
+            new RoomEvent.MemberLeft("alice", "s1", at(2)),
+            keys("alice", "c1", 3, set("k", JSON.textNode("v"))),
+            chat("alice", "m1", "late", 4));
+
+    assertEquals(4, state.version());
+    assertTrue(state.members().isEmpty());
+    assertEquals(new KeyEntry(JSON.textNode("v"), 3, "alice", at(3)), state.keys().get("k"));
+    assertEquals(List.of(new ChatMessage("m1", "alice", "late", at(4), 4)), state.chat());
+  }
+
+  @Test
+  void memberEventsForAnUnknownMemberAreRefused() {
+    RoomState empty = RoomState.empty();
+    assertThrows(
+        IllegalStateException.class,
+        () -> empty.apply(new RoomEvent.ReadyChanged("ghost", "c1", true, at(1)), CHAT_HISTORY));
+    assertThrows(
+        IllegalStateException.class,
+        () -> empty.apply(new RoomEvent.SessionClosed("ghost", "s1", at(1)), CHAT_HISTORY));
+    assertThrows(
+        IllegalStateException.class,
+        () -> empty.apply(new RoomEvent.SessionOpened("ghost", "s1", "G", "#000000", null, at(1)), CHAT_HISTORY));
+    assertThrows(
+        IllegalStateException.class,
+        () -> empty.apply(new RoomEvent.DocumentFocused("ghost", "c1", Optional.empty(), at(1)), CHAT_HISTORY));
+  }
+
+  @Test
+  void applyingAnEventLeavesThePreviousStateUnchanged() {
+    RoomState before = fold(joined("alice", "s1", 1), keys("alice", "c1", 2, set("k", JSON.numberNode(1))));
+    RoomState sameAsBefore = fold(joined("alice", "s1", 1), keys("alice", "c1", 2, set("k", JSON.numberNode(1))));
+
+    fold(
+        before,
+        keys("alice", "c2", 3, delete("k")),
+        new RoomEvent.ReadyChanged("alice", "c3", true, at(4)),
+        chat("alice", "c4", "x", 5),
+        new RoomEvent.MemberLeft("alice", "s1", at(6)));
+
+    assertEquals(sameAsBefore, before);
+    assertEquals(2, before.version());
+    assertEquals(1, before.members().size());
+    assertThrows(UnsupportedOperationException.class, () -> before.members().clear());
+    assertThrows(UnsupportedOperationException.class, () -> before.keys().clear());
+    assertThrows(UnsupportedOperationException.class, () -> before.chat().clear());
+  }
+}

@@ -1,0 +1,304 @@
+package io.parley.serialization;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import io.parley.presence.DocumentFocus;
+import io.parley.presence.Member;
+import io.parley.presence.Session;
+import io.parley.room.ChatMessage;
+import io.parley.room.CommandReply;
+import io.parley.room.KeyEntry;
+import io.parley.room.KeyOp;
+import io.parley.room.RejectCode;
+import io.parley.room.RoomCommand;
+import io.parley.room.RoomEvent;
+import io.parley.room.RoomState;
+import io.parley.room.RoomUpdate;
+import io.parley.room.SessionInbox;
+import io.parley.room.SessionReply;
+import io.parley.testing.TestConfig;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.apache.pekko.actor.testkit.typed.annotations.JUnit5TestKit;
+import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
+import org.apache.pekko.actor.testkit.typed.javadsl.JUnit5TestKitBuilder;
+import org.apache.pekko.actor.testkit.typed.javadsl.TestKitJUnit5Extension;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.serialization.Serialization;
+import org.apache.pekko.serialization.SerializationExtension;
+import org.apache.pekko.serialization.Serializer;
+import org.apache.pekko.serialization.Serializers;
+import org.apache.pekko.serialization.jackson.JacksonCborSerializer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * Every message, event and state of the core round trips through the real Pekko serialization
+ * (the Jackson CBOR serializer bound in {@code reference.conf}) and comes back equal.
+ */
+@ExtendWith(TestKitJUnit5Extension.class)
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class SerializationRoundTripTest {
+
+  private static final int JACKSON_CBOR_ID = 33;
+  private static final Instant T1 = Instant.parse("2025-06-07T08:09:10.123456789Z");
+  private static final Instant T2 = Instant.parse("2025-06-07T08:10:00Z");
+  private static final ObjectMapper MAPPER = new ObjectMapper();
+  private static final JsonNodeFactory JSON = JsonNodeFactory.instance;
+
+  @JUnit5TestKit
+  private final ActorTestKit kit =
+      new JUnit5TestKitBuilder()
+          .withName("SerializationRoundTripTest")
+          .withCustomConfig(TestConfig.actorSystem())
+          .build();
+
+  private final ActorRef<SessionInbox> connection = kit.<SessionInbox>createTestProbe(SessionInbox.class).getRef();
+  private final ActorRef<SessionInbox> otherConnection =
+      kit.<SessionInbox>createTestProbe(SessionInbox.class).getRef();
+  private final ActorRef<CommandReply> replyTo = kit.<CommandReply>createTestProbe(CommandReply.class).getRef();
+  private final ActorRef<RoomState> stateReplyTo = kit.<RoomState>createTestProbe(RoomState.class).getRef();
+
+  private static JsonNode json(String text) {
+    try {
+      return MAPPER.readTree(text);
+    } catch (Exception e) {
+      throw new IllegalArgumentException(text, e);
+    }
+  }
+
+  /** JSON values a client can send, as the gateway would parse them. */
+  static Stream<String> jsonValues() {
+    return Stream.of(
+        "null",
+        "true",
+        "false",
+        "0",
+        "42",
+        "-7",
+        "2147483648",
+        "1000000000000000",
+        "-9223372036854775808",
+        "123456789012345678901234567890",
+        "1.5",
+        "-0.1",
+        "6.02e23",
+        "\"\"",
+        "\"text with \\\"quotes\\\", é, 名前 and \\ud83d\\ude00\"",
+        "[]",
+        "{}",
+        "[1, \"a\", null, true, 2.5, [], {}]",
+        "{\"x\": 10.5, \"y\": -3, \"label\": \"box\", \"tags\": [\"a\", \"b\"], \"meta\": {\"owner\": null}}",
+        "{\"deep\": {\"er\": {\"est\": [[[1]]]}}}");
+  }
+
+  private Session session(String id, ActorRef<SessionInbox> ref) {
+    return new Session(id, ref, T1);
+  }
+
+  private Member alice() {
+    return new Member(
+        "alice",
+        "Alice",
+        "#aa0000",
+        T1,
+        T2,
+        Optional.of(new DocumentFocus("doc-1", "canvas")),
+        true,
+        Map.of("a1", session("a1", connection), "a2", session("a2", otherConnection)));
+  }
+
+  private Member bob() {
+    return Member.joined("bob", "Bob", "#00bb00", session("b1", otherConnection));
+  }
+
+  private List<KeyOp> allKindsOfOps() {
+    List<KeyOp> ops = new ArrayList<>();
+    jsonValues().forEach(text -> ops.add(new KeyOp.Set("k" + ops.size(), json(text), Optional.empty())));
+    ops.add(new KeyOp.Set("guarded", json("{\"v\":1}"), Optional.of(7L)));
+    ops.add(new KeyOp.Set("created", JSON.textNode("new"), Optional.of(0L)));
+    ops.add(new KeyOp.Delete("gone", Optional.empty()));
+    ops.add(new KeyOp.Delete("guarded-gone", Optional.of(Long.MAX_VALUE)));
+    return ops;
+  }
+
+  private RoomState fullState() {
+    Map<String, KeyEntry> keys = new LinkedHashMap<>();
+    jsonValues().forEach(text -> keys.put("key-" + keys.size(), new KeyEntry(json(text), keys.size() + 1, "alice", T2)));
+    return new RoomState(
+        42,
+        Map.of("alice", alice(), "bob", bob()),
+        keys,
+        List.of(
+            new ChatMessage("m1", "alice", "hello\nworld", T1, 40),
+            new ChatMessage("m2", "bob", "\uD83D\uDE00", T2, 41)));
+  }
+
+  private List<RoomEvent> everyEvent() {
+    return List.of(
+        new RoomEvent.MemberJoined("alice", "a1", "Alice", "#aa0000", connection, T1),
+        new RoomEvent.SessionOpened("alice", "a2", "Alice (tab 2)", "#aa0000", otherConnection, T2),
+        new RoomEvent.SessionClosed("alice", "a1", T2),
+        new RoomEvent.MemberLeft("alice", "a2", T2),
+        new RoomEvent.ReadyChanged("bob", "r1", true, T1),
+        new RoomEvent.ReadyChanged("bob", "r2", false, T1),
+        new RoomEvent.DocumentFocused("bob", "f1", Optional.of(new DocumentFocus("doc:42", "text+md")), T1),
+        new RoomEvent.DocumentFocused("bob", "f2", Optional.empty(), T1),
+        new RoomEvent.KeysChanged("bob", "c1", allKindsOfOps(), T1),
+        new RoomEvent.ChatPosted("bob", "m1", "hi <b>there</b>\n\tsecond line", T2));
+  }
+
+  private List<Object> samples() {
+    List<Object> samples = new ArrayList<>();
+    // commands
+    samples.add(new RoomCommand.OpenSession("a1", "alice", "Alice", "#aa0000", connection));
+    samples.add(new RoomCommand.CloseSession("a1"));
+    samples.add(new RoomCommand.ChangeKeys("c1", "a1", allKindsOfOps(), replyTo));
+    samples.add(new RoomCommand.SetReady("r1", "a1", true, replyTo));
+    samples.add(new RoomCommand.FocusDocument("f1", "a1", Optional.of(new DocumentFocus("doc-1", "canvas")), replyTo));
+    samples.add(new RoomCommand.FocusDocument("f2", "a1", Optional.empty(), replyTo));
+    samples.add(new RoomCommand.PostChat("m1", "a1", "hello", replyTo));
+    samples.add(new RoomCommand.MoveCursor("a1", 10.25, -3.5, Optional.of("doc-1")));
+    samples.add(new RoomCommand.MoveCursor("a1", 0, Double.MAX_VALUE, Optional.empty()));
+    samples.add(new RoomCommand.GetSnapshot(stateReplyTo));
+    // events, alone and as delivered to the connections
+    long version = 1;
+    for (RoomEvent event : everyEvent()) {
+      samples.add(event);
+      samples.add(new RoomUpdate.EventDelivered(version++, event));
+    }
+    samples.add(new RoomUpdate.CursorMoved("alice", "a1", 1.5, 2.5, Optional.of("doc-1")));
+    samples.add(new RoomUpdate.CursorMoved("alice", "a1", -1, 0, Optional.empty()));
+    // replies
+    samples.add(new CommandReply.Accepted("c1", 43));
+    for (RejectCode code : RejectCode.values()) {
+      samples.add(new CommandReply.Rejected("c1", code, "because " + code.wireName()));
+    }
+    samples.add(new SessionReply.Welcome("a1", fullState()));
+    samples.add(new SessionReply.Welcome("a1", RoomState.empty()));
+    samples.add(new SessionReply.Refused("a1", RejectCode.VALIDATION, "color: must be a hex colour like #1e90ff"));
+    // state and its parts
+    samples.add(RoomState.empty());
+    samples.add(fullState());
+    samples.add(alice());
+    samples.add(bob());
+    samples.add(session("a1", connection));
+    samples.add(new DocumentFocus("doc-1", "canvas"));
+    samples.add(new ChatMessage("m1", "alice", "hello", T1, 3));
+    samples.add(new KeyEntry(json("{\"a\":[1,2,{\"b\":null}]}"), 9, "alice", T2));
+    samples.add(new KeyEntry(JSON.nullNode(), 9, "alice", T2));
+    samples.addAll(allKindsOfOps());
+    return samples;
+  }
+
+  Stream<Arguments> everySample() {
+    return samples().stream().map(sample -> Arguments.of(sample.getClass().getSimpleName(), sample));
+  }
+
+  private Serialization serialization() {
+    return SerializationExtension.get(kit.system());
+  }
+
+  private Object roundTrip(Object original) {
+    Serialization serialization = serialization();
+    Serializer serializer = serialization.findSerializerFor(original);
+    assertInstanceOf(JacksonCborSerializer.class, serializer, () -> original.getClass() + " uses " + serializer);
+    assertEquals(JACKSON_CBOR_ID, serializer.identifier());
+    // Serialization.serialize/deserialize set the transport information that ActorRefs need.
+    byte[] bytes = serialization.serialize(original).get();
+    String manifest = Serializers.manifestFor(serializer, original);
+    return serialization.deserialize(bytes, serializer.identifier(), manifest).get();
+  }
+
+  @ParameterizedTest(name = "{0}: {1}")
+  @MethodSource("everySample")
+  void roundTripsThroughTheJacksonCborSerializer(String name, Object original) {
+    Object copy = roundTrip(original);
+    assertNotSame(original, copy);
+    assertEquals(original.getClass(), copy.getClass());
+    assertEquals(original, copy);
+  }
+
+  @ParameterizedTest
+  @MethodSource("jsonValues")
+  void aJsonValueInsideASetRoundTripsWithItsExactNodeTypes(String text) {
+    JsonNode value = json(text);
+    KeyOp.Set copy = (KeyOp.Set) roundTrip(new KeyOp.Set("k", value, Optional.empty()));
+    assertEquals(value, copy.value());
+    assertEquals(value.getNodeType(), copy.value().getNodeType());
+    assertEquals(value.numberType(), copy.value().numberType());
+    assertEquals(value.toString(), copy.value().toString());
+  }
+
+  @Test
+  void aDeliveredEventKeepsItsConcreteType() {
+    for (RoomEvent event : everyEvent()) {
+      RoomUpdate.EventDelivered copy = (RoomUpdate.EventDelivered) roundTrip(new RoomUpdate.EventDelivered(7, event));
+      assertEquals(event.getClass(), copy.event().getClass());
+      assertEquals(event, copy.event());
+    }
+  }
+
+  @Test
+  void actorRefsComeBackUsable() {
+    var probe = kit.<SessionInbox>createTestProbe(SessionInbox.class);
+    Session copy = (Session) roundTrip(new Session("s1", probe.getRef(), T1));
+    copy.connection().tell(new CommandReply.Accepted("c1", 1));
+    probe.expectMessage(new CommandReply.Accepted("c1", 1));
+  }
+
+  /** A new record in a sealed family must get a sample above, or this test fails. */
+  @Test
+  void theSamplesCoverEveryConcreteSerializableType() {
+    Set<Class<?>> expected = new HashSet<>();
+    for (Class<?> family :
+        List.of(RoomCommand.class, RoomEvent.class, RoomUpdate.class, CommandReply.class, SessionReply.class, KeyOp.class)) {
+      collectConcrete(family, expected);
+    }
+    expected.addAll(
+        List.of(RoomState.class, Member.class, Session.class, DocumentFocus.class, ChatMessage.class, KeyEntry.class));
+
+    Set<Class<?>> sampled = samples().stream().map(Object::getClass).collect(Collectors.toSet());
+    Set<String> missing =
+        expected.stream().filter(c -> !sampled.contains(c)).map(Class::getName).collect(Collectors.toCollection(TreeSet::new));
+    assertEquals(Set.of(), missing);
+    assertTrue(expected.size() >= 30, "found only " + expected);
+  }
+
+  private static void collectConcrete(Class<?> type, Set<Class<?>> into) {
+    if (type.isSealed()) {
+      for (Class<?> sub : type.getPermittedSubclasses()) {
+        collectConcrete(sub, into);
+      }
+    } else if (!type.isInterface()) {
+      into.add(type);
+    }
+  }
+
+  @Test
+  void theManifestIsTheClassName() {
+    Object message = new CommandReply.Accepted("c", 1);
+    Serializer serializer = serialization().findSerializerFor(message);
+    assertTrue(serializer.includeManifest());
+    assertEquals(CommandReply.Accepted.class.getName(), Serializers.manifestFor(serializer, message));
+  }
+}

@@ -1,0 +1,365 @@
+package io.parley.validation;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.typesafe.config.ConfigFactory;
+import io.parley.testing.TestConfig;
+import java.math.BigDecimal;
+import java.math.BigInteger;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.NullAndEmptySource;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * Edge cases of the field rules. The limits are small and all different so that a rule checking
+ * the wrong limit fails.
+ */
+class FieldValidatorTest {
+
+  private static final FieldLimits LIMITS =
+      new FieldLimits(
+          /* idMaxLength */ 10,
+          /* nameMaxLength */ 12,
+          /* keyMaxLength */ 14,
+          /* valueMaxBytes */ 40,
+          /* valueMaxDepth */ 3,
+          /* batchMaxOps */ 5,
+          /* chatMaxLength */ 20,
+          /* documentIdMaxLength */ 16,
+          /* documentTypeMaxLength */ 8);
+
+  private static final FieldValidator V = new FieldValidator(LIMITS);
+  private static final JsonNodeFactory JSON = JsonNodeFactory.instance;
+  private static final ObjectMapper MAPPER = new ObjectMapper();
+
+  private static void assertValid(Optional<Violation> result) {
+    assertEquals(Optional.empty(), result);
+  }
+
+  private static void assertViolation(String field, String message, Optional<Violation> result) {
+    assertEquals(Optional.of(new Violation(field, message)), result);
+  }
+
+  private static JsonNode parse(String json) {
+    try {
+      return MAPPER.readTree(json);
+    } catch (Exception e) {
+      throw new IllegalArgumentException(json, e);
+    }
+  }
+
+  @Test
+  void referenceConfHasTheDocumentedDefaults() {
+    assertEquals(new FieldLimits(64, 64, 128, 8192, 16, 64, 2000, 128, 32), TestConfig.defaultLimits());
+  }
+
+  @Test
+  void limitsAreReadFromConfigurationIncludingByteSizes() {
+    FieldLimits limits =
+        FieldLimits.fromConfig(
+            ConfigFactory.parseString("value-max-bytes = 1 MiB\nid-max-length = 7")
+                .withFallback(TestConfig.parley().getConfig("limits")));
+    assertEquals(1024 * 1024, limits.valueMaxBytes());
+    assertEquals(7, limits.idMaxLength());
+  }
+
+  @Test
+  void violationPrintsAsFieldColonMessage() {
+    assertEquals("name: is required", new Violation("name", "is required").toString());
+  }
+
+  // ---- ids
+
+  @ParameterizedTest
+  @ValueSource(strings = {"a", "0", "user-1", "a.b_c:d@e-", "ABCDEFGHIJ", "1234567890"})
+  void validIds(String id) {
+    assertValid(V.id("userId", id));
+  }
+
+  @ParameterizedTest
+  @NullAndEmptySource
+  void missingIdIsRequired(String id) {
+    assertViolation("userId", "is required", V.id("userId", id));
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"-a", ".a", "_a", ":a", "@a", "a b", "a/b", "a\nb", "a\u0000", "é", "a#b", "a+b", " a"})
+  void idsOutsideTheAlphabetAreRefused(String id) {
+    assertViolation("sessionId", "may contain only letters, digits and . _ : @ -", V.id("sessionId", id));
+  }
+
+  @Test
+  void idLengthLimitIsInclusive() {
+    assertValid(V.id("id", "x".repeat(10)));
+    assertViolation("id", "is longer than 10 characters", V.id("id", "x".repeat(11)));
+  }
+
+  @Test
+  void lengthIsCheckedBeforeTheAlphabet() {
+    assertViolation("id", "is longer than 10 characters", V.id("id", " ".repeat(11)));
+  }
+
+  // ---- names
+
+  @ParameterizedTest
+  @ValueSource(strings = {"Alice", "Ålice Ø", "名前", "<b>x</b>", "a\u200Bb", "\uD83D\uDE00 smile"})
+  void namesMayContainAnyPrintableText(String name) {
+    assertValid(V.name(name));
+  }
+
+  @ParameterizedTest
+  @NullAndEmptySource
+  @ValueSource(strings = {" ", "\t", "\u2003"})
+  void blankNamesAreRefused(String name) {
+    assertViolation("name", "is required and must not be blank", V.name(name));
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"a\tb", "a\nb", "a\rb", "a\u0000", "\u007f", "\u0080x", "x\u009f"})
+  void namesWithControlCharactersAreRefusedIncludingLineBreaks(String name) {
+    assertViolation("name", "must not contain control characters", V.name(name));
+  }
+
+  @Test
+  void nameLengthLimitIsInclusive() {
+    assertValid(V.name("n".repeat(12)));
+    assertViolation("name", "is longer than 12 characters", V.name("n".repeat(13)));
+  }
+
+  // ---- colours
+
+  @ParameterizedTest
+  @ValueSource(strings = {"#000000", "#ffffff", "#FFFFFF", "#1e90Ff"})
+  void hexColours(String color) {
+    assertValid(V.color(color));
+  }
+
+  @ParameterizedTest
+  @NullAndEmptySource
+  @ValueSource(strings = {"#fff", "#fffffff", "000000", "#00000g", "red", "#00000 ", " #000000", "#00000\n"})
+  void anythingElseIsNotAColour(String color) {
+    assertViolation("color", "must be a hex colour like #1e90ff", V.color(color));
+  }
+
+  // ---- keys
+
+  @ParameterizedTest
+  @ValueSource(strings = {"k", "_private", "9", "canvas/obj-1", "a.b:c@d/e_f-g", "ends/"})
+  void validKeys(String key) {
+    assertValid(V.key("key", key));
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"/abs", ".dot", "-dash", ":c", "@a", "a b", "a\\b", "a?b", "a*b", "ключ"})
+  void keysOutsideTheAlphabetAreRefused(String key) {
+    assertViolation("ops[0].key", "may contain only letters, digits and . _ : / @ -", V.key("ops[0].key", key));
+  }
+
+  @Test
+  void keyLengthUsesTheKeyLimit() {
+    assertValid(V.key("key", "k".repeat(14)));
+    assertViolation("key", "is longer than 14 characters", V.key("key", "k".repeat(15)));
+    assertViolation("key", "is required", V.key("key", ""));
+    assertViolation("key", "is required", V.key("key", null));
+  }
+
+  // ---- documents
+
+  @Test
+  void documentIdUsesItsOwnLimitAndTheIdAlphabet() {
+    assertValid(V.documentId("d".repeat(16)));
+    assertViolation("document.id", "is longer than 16 characters", V.documentId("d".repeat(17)));
+    assertViolation("document.id", "may contain only letters, digits and . _ : @ -", V.documentId("a/b"));
+    assertViolation("document.id", "is required", V.documentId(null));
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"text", "canvas", "a", "x1.2_b+c", "md-v2"})
+  void validDocumentTypes(String type) {
+    assertValid(V.documentType(type));
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"Text", "1text", "_x", "te xt", "a/b", "TEXT"})
+  void documentTypesMustBeLowerCaseStartingWithALetter(String type) {
+    assertViolation(
+        "document.type",
+        "may contain only lower-case letters, digits and . _ + -, starting with a letter",
+        V.documentType(type));
+  }
+
+  @Test
+  void documentTypeLengthUsesItsOwnLimit() {
+    assertValid(V.documentType("t".repeat(8)));
+    assertViolation("document.type", "is longer than 8 characters", V.documentType("t".repeat(9)));
+    assertViolation("document.type", "is required", V.documentType(""));
+  }
+
+  // ---- chat
+
+  @ParameterizedTest
+  @ValueSource(strings = {"hi", "line 1\nline 2", "windows\r\nline", "col\tcol", "<script>", "\uD83D\uDE00"})
+  void chatMayContainLineBreaksAndTabs(String text) {
+    assertValid(V.chatText(text));
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"a\u0000", "bell\u0007", "esc\u001b[1m", "del\u007f", "c1\u0085"})
+  void chatWithOtherControlCharactersIsRefused(String text) {
+    assertViolation("text", "must not contain control characters", V.chatText(text));
+  }
+
+  @ParameterizedTest
+  @NullAndEmptySource
+  @ValueSource(strings = {" ", "\n\n", "\t "})
+  void blankChatIsRefused(String text) {
+    assertViolation("text", "is required and must not be blank", V.chatText(text));
+  }
+
+  @Test
+  void chatLengthLimitIsInclusive() {
+    assertValid(V.chatText("c".repeat(20)));
+    assertViolation("text", "is longer than 20 characters", V.chatText("c".repeat(21)));
+  }
+
+  // ---- numbers and batches
+
+  @Test
+  void expectedVersionMustNotBeNegative() {
+    assertValid(V.expectedVersion("expect", 0));
+    assertValid(V.expectedVersion("expect", Long.MAX_VALUE));
+    assertViolation("ops[3].expect", "must be 0 (absent) or a positive version", V.expectedVersion("ops[3].expect", -1));
+    assertViolation("expect", "must be 0 (absent) or a positive version", V.expectedVersion("expect", Long.MIN_VALUE));
+  }
+
+  @Test
+  void batchSizeIsBetweenOneAndTheLimit() {
+    assertViolation("ops", "must contain at least one operation", V.batchSize(0));
+    assertValid(V.batchSize(1));
+    assertValid(V.batchSize(5));
+    assertViolation("ops", "has more than 5 operations", V.batchSize(6));
+  }
+
+  @Test
+  void finiteNumbers() {
+    assertValid(V.finite("x", 0));
+    assertValid(V.finite("x", -Double.MAX_VALUE));
+    assertValid(V.finite("x", Double.MIN_VALUE));
+    assertViolation("x", "must be a finite number", V.finite("x", Double.NaN));
+    assertViolation("y", "must be a finite number", V.finite("y", Double.POSITIVE_INFINITY));
+    assertViolation("y", "must be a finite number", V.finite("y", Double.NEGATIVE_INFINITY));
+  }
+
+  // ---- values
+
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "null", "true", "0", "-1.5e10", "\"text\"", "[]", "{}", "[1,\"a\",null,false]", "{\"a\":{\"b\":[1]}}",
+        "123456789012345678901234567890"
+      })
+  void smallJsonValuesAreValid(String json) {
+    assertValid(V.value("value", parse(json)));
+  }
+
+  @Test
+  void aMissingValueIsRequired() {
+    assertViolation("value", "is required", V.value("value", null));
+    assertViolation("ops[1].value", "is required", V.value("ops[1].value", JSON.missingNode()));
+  }
+
+  @Test
+  void nonFiniteNumbersAreRefusedAtAnyDepth() {
+    assertViolation("value", "contains a number that is not finite", V.value("value", JSON.numberNode(Double.NaN)));
+    assertViolation(
+        "value",
+        "contains a number that is not finite",
+        V.value("value", JSON.objectNode().set("a", JSON.arrayNode().add(Double.NEGATIVE_INFINITY))));
+    assertViolation("value", "contains a number that is not finite", V.value("value", JSON.numberNode(Float.NaN)));
+  }
+
+  @Test
+  void aJsonNumberTooLargeForADoubleIsRefusedAsNotFinite() {
+    assertViolation("value", "contains a number that is not finite", V.value("value", parse("1e400")));
+    assertViolation(
+        "value", "contains a number that is not finite", V.value("value", JSON.numberNode(new BigDecimal("1e400"))));
+  }
+
+  @Test
+  void aHugeIntegerIsFiniteAndAccepted() {
+    assertValid(V.value("value", JSON.numberNode(new BigInteger("9".repeat(30)))));
+  }
+
+  /** Containers nested {@code levels} deep; the innermost one holds {@code leaf} when given. */
+  private static JsonNode nestedArrays(int levels, JsonNode leaf) {
+    ArrayNode innermost = JSON.arrayNode();
+    if (leaf != null) {
+      innermost.add(leaf);
+    }
+    JsonNode node = innermost;
+    for (int i = 1; i < levels; i++) {
+      node = JSON.arrayNode().add(node);
+    }
+    return node;
+  }
+
+  @Test
+  void nestingDepthCountsContainers() {
+    assertValid(V.value("value", parse("1")));
+    assertValid(V.value("value", nestedArrays(3, null)));
+    assertValid(V.value("value", nestedArrays(3, JSON.numberNode(1))));
+    assertValid(V.value("value", parse("{\"a\":{\"b\":{\"c\":\"leaf\"}}}")));
+    assertValid(V.value("value", parse("[[],[[]],{\"a\":[null]}]")));
+  }
+
+  @Test
+  void nestingDeeperThanTheLimitIsRefused() {
+    String message = "is nested deeper than 3 levels";
+    assertViolation("value", message, V.value("value", nestedArrays(4, null)));
+    assertViolation("value", message, V.value("value", nestedArrays(4, JSON.numberNode(1))));
+    assertViolation("value", message, V.value("value", parse("{\"a\":{\"b\":{\"c\":{}}}}")));
+    assertViolation("value", message, V.value("value", parse("[1,[2,[3,[4]]]]")));
+  }
+
+  @Test
+  void theDepthCheckStopsEarlyOnAHugelyNestedValue() {
+    assertViolation("value", "is nested deeper than 3 levels", V.value("value", nestedArrays(50_000, null)));
+  }
+
+  @Test
+  void sizeLimitIsInclusiveAndCountsEncodedJsonBytes() {
+    // "x" * 38 encodes as 40 bytes with its quotes.
+    assertValid(V.value("value", JSON.textNode("x".repeat(38))));
+    assertViolation("value", "is larger than 40 bytes as JSON", V.value("value", JSON.textNode("x".repeat(39))));
+    // é is two bytes in UTF-8: 19 of them encode as 40 bytes, 20 as 42, though both are <= 20 chars.
+    assertValid(V.value("value", JSON.textNode("é".repeat(19))));
+    assertViolation("value", "is larger than 40 bytes as JSON", V.value("value", JSON.textNode("é".repeat(20))));
+  }
+
+  @Test
+  void sizeIncludesObjectKeysAndEscapes() {
+    ObjectNode object = JSON.objectNode();
+    object.put("k".repeat(30), "v"); // {"kkk...":"v"} = 30 + 2 + 1 + 3 + 2 = 38 bytes
+    assertValid(V.value("value", object));
+    object.put("z", 1); // ,"z":1 adds 6 bytes
+    assertViolation("value", "is larger than 40 bytes as JSON", V.value("value", object));
+    // a quote is escaped as \" (2 bytes): 19 of them plus the 2 surrounding quotes = 40
+    assertValid(V.value("value", JSON.textNode("\"".repeat(19))));
+    assertViolation("value", "is larger than 40 bytes as JSON", V.value("value", JSON.textNode("\"".repeat(20))));
+  }
+
+  @Test
+  void theFieldNameIsCarriedIntoTheViolation() {
+    Optional<Violation> violation = V.value("ops[2].value", JSON.numberNode(Double.NaN));
+    assertTrue(violation.isPresent());
+    assertEquals("ops[2].value: contains a number that is not finite", violation.get().toString());
+  }
+}

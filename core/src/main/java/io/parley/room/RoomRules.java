@@ -141,7 +141,7 @@ public final class RoomRules {
     if (command.document().isPresent()) {
       DocumentFocus document = command.document().get();
       Optional<Violation> invalid =
-          first(validator.documentId(document.id()), validator.documentType(document.type()));
+          first(validator.documentId("document.id", document.id()), validator.documentType(document.type()));
       if (invalid.isPresent()) {
         return Decision.reject(RejectCode.VALIDATION, invalid.get().toString());
       }

@@ -55,9 +55,9 @@ public final class FieldValidator {
     return pattern(field, value, KEY, limits.keyMaxLength(), "letters, digits and . _ : / @ -");
   }
 
-  public Optional<Violation> documentId(String value) {
+  public Optional<Violation> documentId(String field, String value) {
     return pattern(
-        "document.id", value, ID, limits.documentIdMaxLength(), "letters, digits and . _ : @ -");
+        field, value, ID, limits.documentIdMaxLength(), "letters, digits and . _ : @ -");
   }
 
   public Optional<Violation> documentType(String value) {

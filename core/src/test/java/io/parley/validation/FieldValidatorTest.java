@@ -175,10 +175,10 @@ class FieldValidatorTest {
 
   @Test
   void documentIdUsesItsOwnLimitAndTheIdAlphabet() {
-    assertValid(V.documentId("d".repeat(16)));
-    assertViolation("document.id", "is longer than 16 characters", V.documentId("d".repeat(17)));
-    assertViolation("document.id", "may contain only letters, digits and . _ : @ -", V.documentId("a/b"));
-    assertViolation("document.id", "is required", V.documentId(null));
+    assertValid(V.documentId("document.id", "d".repeat(16)));
+    assertViolation("document.id", "is longer than 16 characters", V.documentId("document.id", "d".repeat(17)));
+    assertViolation("document.id", "may contain only letters, digits and . _ : @ -", V.documentId("document.id", "a/b"));
+    assertViolation("document.id", "is required", V.documentId("document.id", null));
   }
 
   @ParameterizedTest

@@ -87,7 +87,9 @@ public final class FrameDecoder {
       case "cursor":
         return cursor(root);
       case "ping":
-        return new ClientFrame.Ping(optionalText(root, "id"));
+        Optional<String> pingId = optionalText(root, "id");
+        pingId.ifPresent(id -> check(validator.id("id", id)));
+        return new ClientFrame.Ping(pingId);
       case "leave":
         return new ClientFrame.Leave();
       default:
@@ -168,7 +170,7 @@ public final class FrameDecoder {
       throw new InvalidField(new Violation("document", "must be an object with id and type, or null"));
     }
     String documentId = text(document, "document.", "id");
-    check(validator.documentId(documentId));
+    check(validator.documentId("document.id", documentId));
     String documentType = text(document, "document.", "type");
     check(validator.documentType(documentType));
     return new ClientFrame.Focus(id, Optional.of(new DocumentFocus(documentId, documentType)));
@@ -185,7 +187,7 @@ public final class FrameDecoder {
     double x = number(root, "x");
     double y = number(root, "y");
     Optional<String> documentId = optionalText(root, "document");
-    documentId.ifPresent(d -> check(validator.documentId(d)));
+    documentId.ifPresent(d -> check(validator.documentId("document", d)));
     return new ClientFrame.Cursor(x, y, documentId);
   }
 
@@ -245,10 +247,13 @@ public final class FrameDecoder {
     return text.length() <= 32 ? text : text.substring(0, 32) + "…";
   }
 
-  private static DecodeResult.Malformed malformed(
+  /** Echoes a valid id whole, so the client can match the error; an invalid one shortened. */
+  private DecodeResult.Malformed malformed(
       ErrorCode code, String field, String message, String id) {
-    return new DecodeResult.Malformed(
-        code, Optional.ofNullable(field), message, Optional.ofNullable(id).map(FrameDecoder::abbreviate));
+    Optional<String> echoed =
+        Optional.ofNullable(id)
+            .map(i -> validator.id("id", i).isEmpty() ? i : abbreviate(i));
+    return new DecodeResult.Malformed(code, Optional.ofNullable(field), message, echoed);
   }
 
   /** A field broke a rule; caught in {@link #decode} and never escapes. */

@@ -77,7 +77,7 @@ public final class JournalDatabase {
       return Kind.POSTGRESQL;
     }
     throw new IllegalArgumentException(
-        "parley.database.url must be a jdbc:h2: or jdbc:postgresql: URL, got " + url);
+        "parley.database.url must be a jdbc:h2: or jdbc:postgresql: URL, got " + redacted(url));
   }
 
   public Kind kind() {
@@ -118,8 +118,13 @@ public final class JournalDatabase {
             prefix + ".db.connectionPool", "HikariCP"));
   }
 
+  /** The URL as it may appear in logs: any password parameter masked. */
+  static String redacted(String url) {
+    return url.replaceAll("(?i)(password=)[^&;]*", "$1***");
+  }
+
   @Override
   public String toString() {
-    return kind + " " + url;
+    return kind + " " + redacted(url);
   }
 }

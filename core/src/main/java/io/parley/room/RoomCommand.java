@@ -2,6 +2,7 @@ package io.parley.room;
 
 import io.parley.presence.DocumentFocus;
 import io.parley.serialization.CborSerializable;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import org.apache.pekko.actor.typed.ActorRef;
@@ -26,8 +27,38 @@ public sealed interface RoomCommand extends CborSerializable {
       String sessionId, String userId, String name, String color, ActorRef<SessionInbox> connection)
       implements RoomCommand {}
 
-  /** The connection ended (leave, close or failure). */
-  record CloseSession(String sessionId) implements RoomCommand {}
+  /** The connection ended: an explicit {@code leave}, or a connection lost in any other way. */
+  record CloseSession(String sessionId, SessionEnd end) implements RoomCommand {}
+
+  enum SessionEnd {
+    /** The client said {@code leave}: its member leaves at once if this was its last session. */
+    LEAVE,
+    /** Closed, failed, idle or gone with its node: its member is away for the grace period. */
+    LOST
+  }
+
+  /** The session's client sent something; keeps the member's {@code lastSeen} exact. */
+  record SessionActive(String sessionId, Instant at) implements RoomCommand {}
+
+  /**
+   * Stops the room entity without touching its sessions, as a move to another node would; under
+   * sharding it goes through passivation, so messages sent meanwhile reach the next incarnation,
+   * which recovers from the journal.
+   */
+  record Stop() implements RoomCommand {}
+
+  /** Timer: the grace period of an away member ended. */
+  record GraceExpired(String userId) implements RoomCommand {}
+
+  /** Timer: the room has had no members for the passivation delay. */
+  record PassivateIfEmpty() implements RoomCommand {}
+
+  /**
+   * Recovery, to itself: the watches of the recovered connections on this node have answered. A
+   * watch of a connection that is already gone answers by queueing a {@link CloseSession} behind
+   * the messages already waiting; round 2 of this message is queued after that answer.
+   */
+  record RecoveryWatchesChecked(int round) implements RoomCommand {}
 
   record ChangeKeys(
       String commandId, String sessionId, List<KeyOp> ops, ActorRef<CommandReply> replyTo)

@@ -1,20 +1,34 @@
 package io.parley.room;
 
 import io.parley.presence.Member;
+import io.parley.presence.MemberStatus;
 import io.parley.presence.Session;
 import io.parley.validation.FieldValidator;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 import java.util.function.Consumer;
+import java.util.stream.Collectors;
+import java.util.stream.StreamSupport;
+import org.apache.pekko.actor.Address;
+import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.SupervisorStrategy;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
+import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey;
+import org.apache.pekko.cluster.typed.Cluster;
 import org.apache.pekko.persistence.typed.PersistenceId;
 import org.apache.pekko.persistence.typed.RecoveryCompleted;
 import org.apache.pekko.persistence.typed.javadsl.CommandHandlerWithReply;
+import org.apache.pekko.persistence.typed.javadsl.EffectBuilder;
 import org.apache.pekko.persistence.typed.javadsl.EventHandler;
 import org.apache.pekko.persistence.typed.javadsl.EventSourcedBehaviorWithEnforcedReplies;
 import org.apache.pekko.persistence.typed.javadsl.ReplyEffect;
@@ -25,7 +39,7 @@ import org.apache.pekko.persistence.typed.javadsl.SignalHandler;
  * One room, event sourced and sharded by room id. It orders every durable change, acknowledges a
  * command only after its event is in the journal, and pushes each persisted event to the
  * connections of the room's sessions. Decisions live in {@link RoomRules}; this class
- * orchestrates.
+ * orchestrates: the journal, the connection watches, the grace and passivation timers.
  */
 public final class RoomEntity
     extends EventSourcedBehaviorWithEnforcedReplies<RoomCommand, RoomEvent, RoomState> {
@@ -33,31 +47,61 @@ public final class RoomEntity
   public static final EntityTypeKey<RoomCommand> TYPE_KEY =
       EntityTypeKey.create(RoomCommand.class, "Room");
 
+  private static final String PASSIVATION_TIMER = "passivation";
+
   private final ActorContext<RoomCommand> context;
+  private final TimerScheduler<RoomCommand> timers;
+  private final Optional<ActorRef<ClusterSharding.ShardCommand>> shard;
   private final RoomSettings settings;
   private final RoomRules rules;
   private final Clock clock;
 
+  /** Latest activity per member that changed nothing durable (cursors, pings); memory only. */
+  private final Map<String, Instant> lastActivity = new HashMap<>();
+
+  /**
+   * Presence fixes found during recovery (sessions whose connection is gone, graces that ran
+   * out while the room was stopped) and not yet persisted. Reads wait for them, so that no
+   * reader ever sees a member online whose connection is known to be gone.
+   */
+  private final Set<RoomCommand> pendingRecoveryFixes = new HashSet<>();
+
   private RoomEntity(
-      String roomId, ActorContext<RoomCommand> context, RoomSettings settings, Clock clock) {
+      String roomId,
+      ActorContext<RoomCommand> context,
+      TimerScheduler<RoomCommand> timers,
+      Optional<ActorRef<ClusterSharding.ShardCommand>> shard,
+      RoomSettings settings,
+      Clock clock) {
     super(
         PersistenceId.of(TYPE_KEY.name(), roomId),
         SupervisorStrategy.restartWithBackoff(Duration.ofMillis(200), Duration.ofSeconds(5), 0.2));
     this.context = context;
+    this.timers = timers;
+    this.shard = shard;
     this.settings = settings;
     this.rules = new RoomRules(new FieldValidator(settings.limits()));
     this.clock = clock;
   }
 
-  public static Behavior<RoomCommand> create(String roomId, RoomSettings settings) {
-    return create(roomId, settings, Clock.systemUTC());
+  /** A room under Cluster Sharding: it asks its shard to passivate it when it has no members. */
+  public static Behavior<RoomCommand> create(
+      String roomId, RoomSettings settings, ActorRef<ClusterSharding.ShardCommand> shard) {
+    return create(roomId, settings, Optional.of(shard), Clock.systemUTC());
   }
 
-  public static Behavior<RoomCommand> create(String roomId, RoomSettings settings, Clock clock) {
+  public static Behavior<RoomCommand> create(
+      String roomId,
+      RoomSettings settings,
+      Optional<ActorRef<ClusterSharding.ShardCommand>> shard,
+      Clock clock) {
     return Behaviors.withMdc(
         RoomCommand.class,
         Map.of("roomId", roomId),
-        Behaviors.setup(context -> new RoomEntity(roomId, context, settings, clock)));
+        Behaviors.setup(
+            context ->
+                Behaviors.withTimers(
+                    timers -> new RoomEntity(roomId, context, timers, shard, settings, clock))));
   }
 
   @Override
@@ -73,7 +117,7 @@ public final class RoomEntity
   @Override
   public SignalHandler<RoomState> signalHandler() {
     return newSignalHandlerBuilder()
-        .onSignal(RecoveryCompleted.instance(), this::watchRecoveredSessions)
+        .onSignal(RecoveryCompleted.instance(), this::verifyRecoveredPresence)
         .build();
   }
 
@@ -83,8 +127,13 @@ public final class RoomEntity
         .forAnyState()
         .onCommand(RoomCommand.OpenSession.class, this::onOpenSession)
         .onCommand(RoomCommand.CloseSession.class, this::onCloseSession)
+        .onCommand(RoomCommand.GraceExpired.class, this::onGraceExpired)
+        .onCommand(RoomCommand.SessionActive.class, this::onSessionActive)
         .onCommand(RoomCommand.MoveCursor.class, this::onMoveCursor)
-        .onCommand(RoomCommand.GetSnapshot.class, (state, c) -> Effect().reply(c.replyTo(), state))
+        .onCommand(RoomCommand.GetSnapshot.class, this::onGetSnapshot)
+        .onCommand(RoomCommand.PassivateIfEmpty.class, this::onPassivateIfEmpty)
+        .onCommand(RoomCommand.RecoveryWatchesChecked.class, this::onRecoveryWatchesChecked)
+        .onCommand(RoomCommand.Stop.class, this::onStop)
         .onCommand(RoomCommand.Durable.class, this::onDurable)
         .build();
   }
@@ -104,10 +153,15 @@ public final class RoomEntity
           .persist(accept.event())
           .thenRun(
               (RoomState next) -> {
-                context.watchWith(command.connection(), new RoomCommand.CloseSession(command.sessionId()));
-                deliver(next, accept.event(), command.sessionId());
+                context.watchWith(
+                    command.connection(),
+                    new RoomCommand.CloseSession(command.sessionId(), RoomCommand.SessionEnd.LOST));
+                timers.cancel(graceTimer(command.userId()));
+                afterChange(next, accept.event(), command.sessionId());
               })
-          .thenReply(command.connection(), next -> new SessionReply.Welcome(command.sessionId(), next));
+          .thenReply(
+              command.connection(),
+              next -> new SessionReply.Welcome(command.sessionId(), next.withActivity(lastActivity)));
     }
     Decision.Reject reject = (Decision.Reject) decision;
     return Effect()
@@ -118,18 +172,42 @@ public final class RoomEntity
 
   private ReplyEffect<RoomEvent, RoomState> onCloseSession(
       RoomState state, RoomCommand.CloseSession command) {
-    Decision decision = rules.closeSession(state, command.sessionId(), clock.instant());
-    if (!(decision instanceof Decision.Accept accept)) {
-      return Effect().noReply();
+    Decision decision =
+        rules.closeSession(state, command.sessionId(), command.end(), clock.instant());
+    Optional<Session> session =
+        state
+            .memberOfSession(command.sessionId())
+            .map(member -> member.sessions().get(command.sessionId()));
+    session.ifPresent(s -> context.unwatch(s.connection()));
+    ReplyEffect<RoomEvent, RoomState> effect =
+        persistWithoutReply(decision, command, command.sessionId());
+    if (command.end() == RoomCommand.SessionEnd.LEAVE && session.isPresent()) {
+      // The connection waits for this before it stops, so that its termination (which the
+      // room watches) cannot overtake the leave and turn it into a lost connection.
+      ActorRef<SessionInbox> connection = session.get().connection();
+      connection.tell(new SessionReply.Left(command.sessionId()));
     }
-    state
-        .memberOfSession(command.sessionId())
-        .map(member -> member.sessions().get(command.sessionId()))
-        .ifPresent(session -> context.unwatch(session.connection()));
-    return Effect()
-        .persist(accept.event())
-        .thenRun((RoomState next) -> deliver(next, accept.event(), command.sessionId()))
-        .thenNoReply();
+    return effect;
+  }
+
+  private ReplyEffect<RoomEvent, RoomState> onGraceExpired(
+      RoomState state, RoomCommand.GraceExpired command) {
+    return persistWithoutReply(
+        rules.graceExpired(state, command.userId(), clock.instant()), command, null);
+  }
+
+  /** Persists a presence change nobody waits an answer for, releasing reads it held back. */
+  private ReplyEffect<RoomEvent, RoomState> persistWithoutReply(
+      Decision decision, RoomCommand command, String skipSessionId) {
+    boolean releasesReads = pendingRecoveryFixes.remove(command) && pendingRecoveryFixes.isEmpty();
+    EffectBuilder<RoomEvent, RoomState> effect =
+        decision instanceof Decision.Accept accept
+            ? Effect()
+                .persist(accept.event())
+                .thenRun((RoomState next) -> afterChange(next, accept.event(), skipSessionId))
+            : Effect().none();
+    ReplyEffect<RoomEvent, RoomState> done = effect.thenNoReply();
+    return releasesReads ? done.thenUnstashAll() : done;
   }
 
   private ReplyEffect<RoomEvent, RoomState> onDurable(
@@ -138,9 +216,10 @@ public final class RoomEntity
     if (decision instanceof Decision.Accept accept) {
       return Effect()
           .persist(accept.event())
-          .thenRun((RoomState next) -> deliver(next, accept.event(), null))
+          .thenRun((RoomState next) -> afterChange(next, accept.event(), null))
           .thenReply(
-              command.replyTo(), next -> new CommandReply.Accepted(command.commandId(), next.version()));
+              command.replyTo(),
+              next -> new CommandReply.Accepted(command.commandId(), next.version()));
     }
     Decision.Reject reject = (Decision.Reject) decision;
     return Effect()
@@ -149,24 +228,99 @@ public final class RoomEntity
             new CommandReply.Rejected(command.commandId(), reject.code(), reject.message()));
   }
 
+  private ReplyEffect<RoomEvent, RoomState> onSessionActive(
+      RoomState state, RoomCommand.SessionActive command) {
+    state
+        .memberOfSession(command.sessionId())
+        .ifPresent(member -> lastActivity.merge(member.userId(), command.at(), RoomEntity::later));
+    return Effect().noReply();
+  }
+
   private ReplyEffect<RoomEvent, RoomState> onMoveCursor(
       RoomState state, RoomCommand.MoveCursor command) {
     state
         .memberOfSession(command.sessionId())
         .ifPresent(
             author -> {
+              lastActivity.merge(author.userId(), clock.instant(), RoomEntity::later);
               RoomUpdate cursor =
                   new RoomUpdate.CursorMoved(
-                      author.userId(), command.sessionId(), command.x(), command.y(), command.documentId());
-              forEachSession(state, command.sessionId(), session -> session.connection().tell(cursor));
+                      author.userId(),
+                      command.sessionId(),
+                      command.x(),
+                      command.y(),
+                      command.documentId());
+              forEachSession(
+                  state, command.sessionId(), session -> session.connection().tell(cursor));
             });
     return Effect().noReply();
   }
 
-  /** Sends a persisted event to every session of the room except {@code skipSessionId}. */
-  private void deliver(RoomState next, RoomEvent event, String skipSessionId) {
+  private ReplyEffect<RoomEvent, RoomState> onGetSnapshot(
+      RoomState state, RoomCommand.GetSnapshot command) {
+    if (!pendingRecoveryFixes.isEmpty()) {
+      return Effect().stash();
+    }
+    return Effect().reply(command.replyTo(), state.withActivity(lastActivity));
+  }
+
+  /**
+   * Watching a connection on this node that is already gone queues its {@code CloseSession} while
+   * the message that completed recovery is handled, behind round 1 of this check. Round 2,
+   * queued by round 1, comes after it: when round 2 arrives, every such session is closed, and
+   * the reads held back since recovery can be answered.
+   */
+  private ReplyEffect<RoomEvent, RoomState> onRecoveryWatchesChecked(
+      RoomState state, RoomCommand.RecoveryWatchesChecked command) {
+    if (command.round() < 2) {
+      recoveryFix(new RoomCommand.RecoveryWatchesChecked(command.round() + 1));
+    }
+    return persistWithoutReply(new Decision.Ignore(), command, null);
+  }
+
+  /**
+   * Under sharding the room stops through its shard, which keeps the messages sent meanwhile
+   * and hands them to the next incarnation; alone (in tests) it just stops.
+   */
+  private ReplyEffect<RoomEvent, RoomState> onStop(RoomState state, RoomCommand.Stop command) {
+    if (shard.isPresent()) {
+      shard.get().tell(new ClusterSharding.Passivate<>(context.getSelf()));
+      return Effect().noReply();
+    }
+    return Effect().stop().thenNoReply();
+  }
+
+  private ReplyEffect<RoomEvent, RoomState> onPassivateIfEmpty(
+      RoomState state, RoomCommand.PassivateIfEmpty command) {
+    if (state.members().isEmpty()) {
+      shard.ifPresent(s -> s.tell(new ClusterSharding.Passivate<>(context.getSelf())));
+    }
+    return Effect().noReply();
+  }
+
+  /** Runs after an event is in the journal: deliver it, then keep the timers in step. */
+  private void afterChange(RoomState next, RoomEvent event, String skipSessionId) {
     RoomUpdate update = new RoomUpdate.EventDelivered(next.version(), event);
     forEachSession(next, skipSessionId, session -> session.connection().tell(update));
+    if (event instanceof RoomEvent.MemberAway away) {
+      timers.startSingleTimer(
+          graceTimer(away.userId()),
+          new RoomCommand.GraceExpired(away.userId()),
+          settings.gracePeriod());
+    } else if (event instanceof RoomEvent.MemberLeft left) {
+      timers.cancel(graceTimer(left.userId()));
+      lastActivity.remove(left.userId());
+    }
+    schedulePassivation(next);
+  }
+
+  private void schedulePassivation(RoomState state) {
+    if (state.members().isEmpty()) {
+      timers.startSingleTimer(
+          PASSIVATION_TIMER, new RoomCommand.PassivateIfEmpty(), settings.passivateAfter());
+    } else {
+      timers.cancel(PASSIVATION_TIMER);
+    }
   }
 
   private static void forEachSession(
@@ -181,15 +335,65 @@ public final class RoomEntity
   }
 
   /**
-   * A recovered room does not know whether the connections it remembers are still there. Watching
-   * them tells it: a connection that is gone (its process died, its node left) is reported as
-   * terminated and its session is closed; a live one carries on untouched.
+   * A recovered room does not know which of the connections it remembers are still there. A
+   * connection on this node or on a current cluster member is watched: if it is gone, the watch
+   * says so at once; if it is alive, its session carries on untouched. A connection on a node
+   * that is no longer in the cluster (a process that was killed and replaced) is gone: its
+   * session is closed now. Graces that ran out while the room was stopped end now too.
    */
-  private void watchRecoveredSessions(RoomState state) {
+  private void verifyRecoveredPresence(RoomState state) {
+    Instant now = clock.instant();
+    Set<Address> clusterNodes = null;
+    boolean watching = false;
     for (Member member : state.members().values()) {
+      if (member.status() == MemberStatus.AWAY) {
+        Duration left =
+            Duration.between(now, member.awaySince().orElse(now).plus(settings.gracePeriod()));
+        RoomCommand.GraceExpired expire = new RoomCommand.GraceExpired(member.userId());
+        if (left.isNegative() || left.isZero()) {
+          recoveryFix(expire);
+        } else {
+          timers.startSingleTimer(graceTimer(member.userId()), expire, left);
+        }
+      }
       for (Session session : member.sessions().values()) {
-        context.watchWith(session.connection(), new RoomCommand.CloseSession(session.sessionId()));
+        RoomCommand.CloseSession lost =
+            new RoomCommand.CloseSession(session.sessionId(), RoomCommand.SessionEnd.LOST);
+        Address address = session.connection().path().address();
+        if (!address.hasLocalScope() && clusterNodes == null) {
+          clusterNodes = clusterNodes();
+        }
+        if (address.hasLocalScope() || clusterNodes.contains(address)) {
+          context.watchWith(session.connection(), lost);
+          watching = true;
+        } else {
+          recoveryFix(lost);
+        }
       }
     }
+    if (watching) {
+      recoveryFix(new RoomCommand.RecoveryWatchesChecked(1));
+    }
+    schedulePassivation(state);
+  }
+
+  private void recoveryFix(RoomCommand fix) {
+    pendingRecoveryFixes.add(fix);
+    context.getSelf().tell(fix);
+  }
+
+  private Set<Address> clusterNodes() {
+    return StreamSupport.stream(
+            Cluster.get(context.getSystem()).state().getMembers().spliterator(), false)
+        .map(org.apache.pekko.cluster.Member::address)
+        .collect(Collectors.toSet());
+  }
+
+  private static String graceTimer(String userId) {
+    return "grace:" + userId;
+  }
+
+  private static Instant later(Instant a, Instant b) {
+    return a.isAfter(b) ? a : b;
   }
 }

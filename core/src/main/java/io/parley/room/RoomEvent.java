@@ -3,7 +3,6 @@ package io.parley.room;
 import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import io.parley.presence.DocumentFocus;
-import io.parley.room.SessionInbox;
 import io.parley.serialization.CborSerializable;
 import java.time.Instant;
 import java.util.List;
@@ -22,6 +21,7 @@ import org.apache.pekko.actor.typed.ActorRef;
   @JsonSubTypes.Type(value = RoomEvent.MemberJoined.class, name = "member_joined"),
   @JsonSubTypes.Type(value = RoomEvent.SessionOpened.class, name = "session_opened"),
   @JsonSubTypes.Type(value = RoomEvent.SessionClosed.class, name = "session_closed"),
+  @JsonSubTypes.Type(value = RoomEvent.MemberAway.class, name = "member_away"),
   @JsonSubTypes.Type(value = RoomEvent.MemberLeft.class, name = "member_left"),
   @JsonSubTypes.Type(value = RoomEvent.ReadyChanged.class, name = "ready_changed"),
   @JsonSubTypes.Type(value = RoomEvent.DocumentFocused.class, name = "document_focused"),
@@ -56,8 +56,21 @@ public sealed interface RoomEvent extends CborSerializable {
   /** A session closed while the member still has others. */
   record SessionClosed(String userId, String sessionId, Instant at) implements RoomEvent {}
 
-  /** The member's last session closed: the member left the room. */
-  record MemberLeft(String userId, String sessionId, Instant at) implements RoomEvent {}
+  /**
+   * The member's last connection was lost (not an explicit leave): the member stays, away, for
+   * the grace period, so that a reconnect restores it without a leave and a join.
+   */
+  record MemberAway(String userId, String sessionId, Instant at) implements RoomEvent {}
+
+  /** The member is gone: it left explicitly, or its grace period ran out while away. */
+  record MemberLeft(String userId, LeaveReason reason, Instant at) implements RoomEvent {}
+
+  enum LeaveReason {
+    /** The member's last session sent {@code leave}. */
+    LEFT,
+    /** The member stayed away longer than the grace period. */
+    TIMED_OUT
+  }
 
   record ReadyChanged(String userId, String commandId, boolean ready, Instant at)
       implements RoomEvent {}

@@ -2,6 +2,7 @@ package io.parley.room;
 
 import io.parley.presence.DocumentFocus;
 import io.parley.presence.Member;
+import io.parley.presence.MemberStatus;
 import io.parley.validation.FieldValidator;
 import io.parley.validation.Violation;
 import java.time.Instant;
@@ -56,15 +57,35 @@ public final class RoomRules {
     return new Decision.Accept(event);
   }
 
-  public Decision closeSession(RoomState state, String sessionId, Instant now) {
+  /**
+   * A member's other sessions keep it online; its last session leaving makes it leave, its last
+   * session being lost makes it away for the grace period.
+   */
+  public Decision closeSession(
+      RoomState state, String sessionId, RoomCommand.SessionEnd end, Instant now) {
+    Optional<Member> member = state.memberOfSession(sessionId);
+    if (member.isEmpty()) {
+      return new Decision.Ignore();
+    }
+    String userId = member.get().userId();
+    if (member.get().sessions().size() > 1) {
+      return new Decision.Accept(new RoomEvent.SessionClosed(userId, sessionId, now));
+    }
+    return new Decision.Accept(
+        end == RoomCommand.SessionEnd.LEAVE
+            ? new RoomEvent.MemberLeft(userId, RoomEvent.LeaveReason.LEFT, now)
+            : new RoomEvent.MemberAway(userId, sessionId, now));
+  }
+
+  /** An away member whose grace period ended leaves; one that came back stays. */
+  public Decision graceExpired(RoomState state, String userId, Instant now) {
     return state
-        .memberOfSession(sessionId)
+        .member(userId)
+        .filter(member -> member.status() == MemberStatus.AWAY)
         .<Decision>map(
             member ->
                 new Decision.Accept(
-                    member.sessions().size() > 1
-                        ? new RoomEvent.SessionClosed(member.userId(), sessionId, now)
-                        : new RoomEvent.MemberLeft(member.userId(), sessionId, now)))
+                    new RoomEvent.MemberLeft(userId, RoomEvent.LeaveReason.TIMED_OUT, now)))
         .orElse(new Decision.Ignore());
   }
 

@@ -60,6 +60,9 @@ public record RoomState(
     if (event instanceof RoomEvent.SessionClosed e) {
       return withMember(next, requireMember(e.userId()).withoutSession(e.sessionId(), e.at()));
     }
+    if (event instanceof RoomEvent.MemberAway e) {
+      return withMember(next, requireMember(e.userId()).away(e.sessionId(), e.at()));
+    }
     if (event instanceof RoomEvent.MemberLeft e) {
       return withoutMember(next, e.userId());
     }
@@ -76,6 +79,25 @@ public record RoomState(
       return withChat(next, e, chatHistory);
     }
     throw new IllegalArgumentException("unknown room event " + event.getClass().getName());
+  }
+
+  /**
+   * This state with each member's {@code lastSeen} raised to its latest activity (frames that
+   * change nothing durable, such as cursors and pings, are tracked by the entity in memory).
+   */
+  public RoomState withActivity(Map<String, Instant> lastActivity) {
+    if (lastActivity.isEmpty()) {
+      return this;
+    }
+    Map<String, Member> updated = new HashMap<>(members);
+    lastActivity.forEach(
+        (userId, at) -> {
+          Member member = updated.get(userId);
+          if (member != null && at.isAfter(member.lastSeen())) {
+            updated.put(userId, member.seenAt(at));
+          }
+        });
+    return new RoomState(version, updated, keys, chat);
   }
 
   private Member requireMember(String userId) {

@@ -1,6 +1,14 @@
 package io.parley.room;
 
+import java.time.Duration;
+import java.util.Set;
+import java.util.concurrent.CompletionStage;
+import java.util.stream.Collectors;
 import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.javadsl.AskPattern;
+import org.apache.pekko.cluster.sharding.ShardRegion.CurrentShardRegionState;
+import org.apache.pekko.cluster.sharding.typed.ClusterShardingQuery;
+import org.apache.pekko.cluster.sharding.typed.GetShardRegionState;
 import org.apache.pekko.actor.typed.MailboxSelector;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.apache.pekko.cluster.sharding.typed.javadsl.Entity;
@@ -18,9 +26,25 @@ public final class Rooms {
   public static Rooms start(ActorSystem<?> system, RoomSettings settings) {
     ClusterSharding sharding = ClusterSharding.get(system);
     sharding.init(
-        Entity.of(RoomEntity.TYPE_KEY, ctx -> RoomEntity.create(ctx.getEntityId(), settings))
+        Entity.of(
+                RoomEntity.TYPE_KEY,
+                ctx -> RoomEntity.create(ctx.getEntityId(), settings, ctx.getShard()))
             .withEntityProps(MailboxSelector.bounded(settings.mailboxCapacity())));
     return new Rooms(sharding);
+  }
+
+  /** Asks for the live room entities of this node's shard region (for operations and tests). */
+  public CompletionStage<Set<String>> liveRoomIds(ActorSystem<?> system, Duration timeout) {
+    return AskPattern.<ClusterShardingQuery, CurrentShardRegionState>ask(
+            sharding.shardState(),
+            replyTo -> new GetShardRegionState(RoomEntity.TYPE_KEY, replyTo),
+            timeout,
+            system.scheduler())
+        .thenApply(
+            state ->
+                state.getShards().stream()
+                    .flatMap(shard -> shard.getEntityIds().stream())
+                    .collect(Collectors.toSet()));
   }
 
   public EntityRef<RoomCommand> room(String roomId) {

@@ -9,4 +9,7 @@ public sealed interface SessionReply extends SessionInbox, CborSerializable {
   record Welcome(String sessionId, RoomState snapshot) implements SessionReply {}
 
   record Refused(String sessionId, RejectCode code, String message) implements SessionReply {}
+
+  /** The session's {@code leave} is done; the connection may stop. */
+  record Left(String sessionId) implements SessionReply {}
 }

@@ -9,15 +9,17 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import io.parley.presence.DocumentFocus;
 import io.parley.presence.Member;
+import io.parley.presence.MemberStatus;
 import io.parley.presence.Session;
+import io.parley.testing.TestClock;
 import io.parley.testing.TestConfig;
-import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import java.util.stream.Collectors;
@@ -25,6 +27,7 @@ import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.apache.pekko.japi.Pair;
 import org.apache.pekko.persistence.testkit.SnapshotMeta;
 import org.apache.pekko.persistence.testkit.javadsl.EventSourcedBehaviorTestKit;
@@ -33,6 +36,7 @@ import org.apache.pekko.persistence.testkit.javadsl.EventSourcedBehaviorTestKit.
 import org.apache.pekko.persistence.testkit.javadsl.SnapshotTestKit;
 import org.apache.pekko.persistence.typed.PersistenceId;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Nested;
@@ -49,7 +53,6 @@ import org.junit.jupiter.api.Test;
 class RoomEntityTest {
 
   private static final Instant NOW = Instant.parse("2025-03-04T05:06:07.123456789Z");
-  private static final Clock CLOCK = Clock.fixed(NOW, ZoneOffset.UTC);
   private static final JsonNodeFactory JSON = JsonNodeFactory.instance;
   private static final AtomicInteger ROOMS = new AtomicInteger();
 
@@ -68,17 +71,28 @@ class RoomEntityTest {
 
   private String roomId;
   private EventSourcedBehaviorTestKit<RoomCommand, RoomEvent, RoomState> room;
+  /** The room's clock: it stands at {@link #NOW} unless a test moves it. */
+  private TestClock clock;
+
+  /** Rooms started outside the behavior testkit, stopped after each test with their timers. */
+  private final List<ActorRef<RoomCommand>> spawned = new ArrayList<>();
 
   @BeforeEach
   void newRoom() {
     room = startRoom(TestConfig.roomSettings());
   }
 
+  @AfterEach
+  void stopSpawnedRooms() {
+    spawned.forEach(kit::stop);
+  }
+
   private EventSourcedBehaviorTestKit<RoomCommand, RoomEvent, RoomState> startRoom(RoomSettings settings) {
     roomId = "room-" + ROOMS.incrementAndGet();
+    clock = new TestClock(NOW);
     return EventSourcedBehaviorTestKit.create(
         kit.system(),
-        RoomEntity.create(roomId, settings, CLOCK),
+        RoomEntity.create(roomId, settings, Optional.empty(), clock),
         EventSourcedBehaviorTestKit.enabledSerializationSettings());
   }
 
@@ -135,6 +149,55 @@ class RoomEntityTest {
     return new KeyOp.Delete(key, Optional.empty());
   }
 
+  /** Consumes the next {@code count} delivered events of a connection. */
+  private static void skipDelivered(TestProbe<SessionInbox> probe, int count) {
+    for (int i = 0; i < count; i++) {
+      probe.expectMessageClass(RoomUpdate.EventDelivered.class);
+    }
+  }
+
+  private RoomState snapshot() {
+    return room.<RoomState>runCommand(RoomCommand.GetSnapshot::new).reply();
+  }
+
+  /** Settings with a grace period of {@code grace} and the other defaults. */
+  private static RoomSettings withGrace(Duration grace) {
+    return TestConfig.roomSettings("presence.grace-period = " + grace.toMillis() + "ms");
+  }
+
+  /**
+   * Starts a room entity outside the behavior testkit, as sharding would: on a journal holding
+   * {@code events} (for a new room id), with {@code shard} as its shard. Nothing waits for its
+   * recovery, so the first message told to it waits in the recovery stash.
+   */
+  private ActorRef<RoomCommand> spawnRoom(
+      RoomSettings settings, Optional<ActorRef<ClusterSharding.ShardCommand>> shard, RoomEvent... events) {
+    roomId = "room-" + ROOMS.incrementAndGet();
+    room.persistenceTestKit().persistForRecovery(persistenceId(), List.of((Object[]) events));
+    ActorRef<RoomCommand> entity = kit.spawn(RoomEntity.create(roomId, settings, shard, clock));
+    spawned.add(entity);
+    return entity;
+  }
+
+  /** A connection actor that was stopped, as the connection of a crashed or closed socket. */
+  private ActorRef<SessionInbox> goneConnection(String name) {
+    ActorRef<SessionInbox> connection = kit.spawn(Behaviors.<SessionInbox>ignore(), name + "-" + roomId);
+    kit.stop(connection);
+    return connection;
+  }
+
+  private static RoomEvent.MemberJoined joined(String sessionId, String userId, ActorRef<SessionInbox> connection) {
+    return new RoomEvent.MemberJoined(userId, sessionId, nameOf(userId), "#1e90ff", connection, NOW);
+  }
+
+  private static RoomCommand.CloseSession leave(String sessionId) {
+    return new RoomCommand.CloseSession(sessionId, RoomCommand.SessionEnd.LEAVE);
+  }
+
+  private static RoomCommand.CloseSession lost(String sessionId) {
+    return new RoomCommand.CloseSession(sessionId, RoomCommand.SessionEnd.LOST);
+  }
+
   private static Session session(String sessionId, TestProbe<SessionInbox> connection) {
     return new Session(sessionId, connection.getRef(), NOW);
   }
@@ -189,7 +252,7 @@ class RoomEntityTest {
               "alice",
               new Member(
                   "alice", "Alice", "#1e90ff", NOW, NOW, Optional.empty(), false,
-                  Map.of("s-alice", session("s-alice", alice)))),
+                  Map.of("s-alice", session("s-alice", alice)), Optional.empty())),
           welcome.snapshot().members());
       assertEquals(List.of(new RoomEvent.MemberJoined("alice", "s-alice", "Alice", "#1e90ff", alice.getRef(), NOW)), journal());
     }
@@ -272,7 +335,7 @@ class RoomEntityTest {
       TestProbe<SessionInbox> tab2 = join("s-alice-2", "alice");
       tab1.expectMessageClass(RoomUpdate.EventDelivered.class);
 
-      CommandResult<RoomCommand, RoomEvent, RoomState> result = room.runCommand(new RoomCommand.CloseSession("s-alice"));
+      CommandResult<RoomCommand, RoomEvent, RoomState> result = room.runCommand(leave("s-alice"));
 
       RoomEvent closed = new RoomEvent.SessionClosed("alice", "s-alice", NOW);
       assertEquals(List.of(closed), result.events());
@@ -281,13 +344,13 @@ class RoomEntityTest {
     }
 
     @Test
-    void closingTheLastSessionPersistsMemberLeftAndTellsTheOthers() {
+    void leavingFromTheLastSessionPersistsMemberLeftAndTellsTheOthers() {
       join("s-alice", "alice");
       TestProbe<SessionInbox> bob = join("s-bob", "bob");
 
-      CommandResult<RoomCommand, RoomEvent, RoomState> result = room.runCommand(new RoomCommand.CloseSession("s-alice"));
+      CommandResult<RoomCommand, RoomEvent, RoomState> result = room.runCommand(leave("s-alice"));
 
-      RoomEvent left = new RoomEvent.MemberLeft("alice", "s-alice", NOW);
+      RoomEvent left = new RoomEvent.MemberLeft("alice", RoomEvent.LeaveReason.LEFT, NOW);
       assertEquals(List.of(left), result.events());
       assertEquals(List.of("bob"), List.copyOf(result.state().members().keySet()));
       assertEquals(3, result.state().version());
@@ -299,8 +362,8 @@ class RoomEntityTest {
       TestProbe<SessionInbox> alice = join("s-alice", "alice");
       TestProbe<SessionInbox> bob = join("s-bob", "bob");
       alice.expectMessageClass(RoomUpdate.EventDelivered.class);
-      room.runCommand(new RoomCommand.CloseSession("s-alice"));
-      bob.expectMessageClass(RoomUpdate.EventDelivered.class);
+      room.runCommand(lost("s-alice"));
+      bob.expectMessage(delivered(3, new RoomEvent.MemberAway("alice", "s-alice", NOW)));
 
       run(r -> new RoomCommand.PostChat("m1", "s-bob", "anyone?", r));
 
@@ -313,11 +376,14 @@ class RoomEntityTest {
       join("s-alice", "alice");
       RoomState before = room.getState();
 
-      CommandResult<RoomCommand, RoomEvent, RoomState> result = room.runCommand(new RoomCommand.CloseSession("nobody"));
+      for (RoomCommand.SessionEnd end : RoomCommand.SessionEnd.values()) {
+        CommandResult<RoomCommand, RoomEvent, RoomState> result =
+            room.runCommand(new RoomCommand.CloseSession("nobody", end));
 
-      assertTrue(result.hasNoEvents());
-      assertEquals(before, result.state());
-      assertEquals(1, journal().size());
+        assertTrue(result.hasNoEvents());
+        assertEquals(before, result.state());
+        assertEquals(1, journal().size());
+      }
     }
 
     @Test
@@ -328,8 +394,12 @@ class RoomEntityTest {
 
       kit.stop(aliceConnection);
 
-      bob.expectMessage(delivered(3, new RoomEvent.MemberLeft("alice", "s-alice", NOW)));
-      assertEquals(List.of("bob"), List.copyOf(room.getState().members().keySet()));
+      // a lost connection is not a leave: alice stays, away, for the grace period
+      bob.expectMessage(delivered(3, new RoomEvent.MemberAway("alice", "s-alice", NOW)));
+      RoomState state = room.getState();
+      assertEquals(Set.of("alice", "bob"), state.members().keySet());
+      assertEquals(MemberStatus.AWAY, state.members().get("alice").status());
+      assertEquals(Map.of(), state.members().get("alice").sessions());
       assertEquals(3, journal().size());
     }
 
@@ -356,10 +426,285 @@ class RoomEntityTest {
           new RoomEvent.MemberJoined("alice", "s-alice", "Alice", "#1e90ff", gone.getRef(), NOW),
           new RoomEvent.MemberJoined("bob", "s-bob", "Bob", "#1e90ff", bob.getRef(), NOW));
 
-      bob.expectMessage(delivered(3, new RoomEvent.MemberLeft("alice", "s-alice", NOW)));
+      bob.expectMessage(delivered(3, new RoomEvent.MemberAway("alice", "s-alice", NOW)));
       RoomState state = room.getState();
       assertEquals(3, state.version());
-      assertEquals(List.of("bob"), List.copyOf(state.members().keySet()));
+      assertEquals(Set.of("alice", "bob"), state.members().keySet());
+      assertEquals(MemberStatus.AWAY, state.members().get("alice").status());
+      assertEquals(MemberStatus.ONLINE, state.members().get("bob").status());
+    }
+  }
+
+  // ---- presence: online, away, back, gone
+
+  @Nested
+  class Presence {
+
+    private final Duration shortGrace = Duration.ofMillis(300);
+    /** How long a test waits for something the grace period brings; far more than it needs. */
+    private final Duration patience = Duration.ofSeconds(5);
+
+    @Test
+    void closingOneOfTwoSessionsKeepsTheMemberOnlineAndLosingBothMakesItAwayThenGone() {
+      room = startRoom(withGrace(shortGrace));
+      TestProbe<SessionInbox> tab1 = join("s-alice", "alice"); // v1
+      TestProbe<SessionInbox> tab2 = join("s-alice-2", "alice"); // v2
+      TestProbe<SessionInbox> bob = join("s-bob", "bob"); // v3
+      skipDelivered(tab1, 2);
+      skipDelivered(tab2, 1);
+
+      CommandResult<RoomCommand, RoomEvent, RoomState> closed = room.runCommand(lost("s-alice"));
+
+      RoomEvent sessionClosed = new RoomEvent.SessionClosed("alice", "s-alice", NOW);
+      assertEquals(List.of(sessionClosed), closed.events());
+      Member online = closed.state().members().get("alice");
+      assertEquals(MemberStatus.ONLINE, online.status());
+      assertEquals(Set.of("s-alice-2"), online.sessions().keySet());
+      assertEquals(Optional.empty(), online.awaySince());
+      tab2.expectMessage(delivered(4, sessionClosed));
+      bob.expectMessage(delivered(4, sessionClosed));
+
+      CommandResult<RoomCommand, RoomEvent, RoomState> lostLast = room.runCommand(lost("s-alice-2"));
+
+      RoomEvent away = new RoomEvent.MemberAway("alice", "s-alice-2", NOW);
+      assertEquals(List.of(away), lostLast.events());
+      Member awayAlice = lostLast.state().members().get("alice");
+      assertEquals(MemberStatus.AWAY, awayAlice.status());
+      assertEquals(Optional.of(NOW), awayAlice.awaySince());
+      assertEquals(Map.of(), awayAlice.sessions());
+      bob.expectMessage(delivered(5, away));
+
+      // the grace period ends: the member leaves, timed out
+      RoomEvent timedOut = new RoomEvent.MemberLeft("alice", RoomEvent.LeaveReason.TIMED_OUT, NOW);
+      bob.expectMessage(patience, delivered(6, timedOut));
+      assertEquals(Set.of("bob"), snapshot().members().keySet());
+      assertEquals(timedOut, journal().get(5));
+      assertEquals(6, journal().size());
+      // the closed sessions saw nothing after their own end
+      tab1.expectNoMessage();
+      tab2.expectNoMessage();
+    }
+
+    @Test
+    void aReconnectWithinTheGraceBringsTheMemberBackAndItNeverTimesOut() {
+      Duration grace = Duration.ofSeconds(1);
+      room = startRoom(withGrace(grace));
+      join("s-alice", "alice"); // v1
+      TestProbe<SessionInbox> bob = join("s-bob", "bob"); // v2
+      room.runCommand(lost("s-alice")); // v3
+      bob.expectMessage(delivered(3, new RoomEvent.MemberAway("alice", "s-alice", NOW)));
+      Instant later = clock.advance(Duration.ofMillis(400));
+
+      TestProbe<SessionInbox> aliceAgain = connection();
+      CommandResult<RoomCommand, RoomEvent, RoomState> back =
+          room.runCommand(open("s-alice-3", "alice", aliceAgain.getRef()));
+
+      RoomEvent opened = new RoomEvent.SessionOpened("alice", "s-alice-3", "Alice", "#1e90ff", aliceAgain.getRef(), later);
+      assertEquals(List.of(opened), back.events());
+      bob.expectMessage(delivered(4, opened));
+      Member alice = aliceAgain.expectMessageClass(SessionReply.Welcome.class).snapshot().members().get("alice");
+      assertEquals(MemberStatus.ONLINE, alice.status());
+      assertEquals(Optional.empty(), alice.awaySince());
+      assertEquals(NOW, alice.joinedAt(), "the same membership, not a new join");
+      assertEquals(later, alice.lastSeen());
+      assertEquals(Map.of("s-alice-3", new Session("s-alice-3", aliceAgain.getRef(), later)), alice.sessions());
+
+      // the grace period passes without a leave
+      bob.expectNoMessage(grace.plusMillis(500));
+      aliceAgain.expectNoMessage();
+      assertEquals(4, journal().size());
+      assertEquals(MemberStatus.ONLINE, snapshot().members().get("alice").status());
+    }
+
+    @Test
+    void leavingFromTheLastSessionLeavesAtOnceWithoutAGracePeriod() {
+      room = startRoom(withGrace(shortGrace));
+      join("s-alice", "alice"); // v1
+      join("s-alice-2", "alice"); // v2
+      TestProbe<SessionInbox> bob = join("s-bob", "bob"); // v3
+      room.runCommand(lost("s-alice")); // v4
+
+      CommandResult<RoomCommand, RoomEvent, RoomState> result = room.runCommand(leave("s-alice-2"));
+
+      RoomEvent left = new RoomEvent.MemberLeft("alice", RoomEvent.LeaveReason.LEFT, NOW);
+      assertEquals(List.of(left), result.events());
+      assertEquals(Set.of("bob"), result.state().members().keySet());
+      bob.expectMessage(delivered(4, new RoomEvent.SessionClosed("alice", "s-alice", NOW)));
+      bob.expectMessage(delivered(5, left));
+      bob.expectNoMessage(shortGrace.multipliedBy(3));
+      assertEquals(5, journal().size());
+    }
+
+    @Test
+    void anAwayMemberThatLeavesAgainAfterComingBackGetsANewGracePeriod() {
+      room = startRoom(withGrace(shortGrace));
+      join("s-alice", "alice"); // v1
+      TestProbe<SessionInbox> bob = join("s-bob", "bob"); // v2
+      room.runCommand(lost("s-alice")); // v3
+      room.runCommand(open("s-alice-2", "alice", connection().getRef())); // v4
+      room.runCommand(leave("s-alice-2")); // v5: an explicit leave ends it at once
+
+      skipDelivered(bob, 2);
+      bob.expectMessage(delivered(5, new RoomEvent.MemberLeft("alice", RoomEvent.LeaveReason.LEFT, NOW)));
+      bob.expectNoMessage(shortGrace.multipliedBy(3));
+      assertEquals(Set.of("bob"), snapshot().members().keySet());
+    }
+
+    @Test
+    void anAwayMemberIsNotAMemberForCommandsAndGetsNoEvents() {
+      TestProbe<SessionInbox> alice = join("s-alice", "alice");
+      TestProbe<SessionInbox> bob = join("s-bob", "bob");
+      TestProbe<SessionInbox> carol = join("s-carol", "carol");
+      room.runCommand(lost("s-carol")); // v4
+      skipDelivered(alice, 3);
+      skipDelivered(bob, 2);
+
+      var rejected = assertRejected(RejectCode.NOT_MEMBER, r -> new RoomCommand.PostChat("m1", "s-carol", "still here?", r), bob);
+
+      assertEquals(new CommandReply.Rejected("m1", RejectCode.NOT_MEMBER, "no open session s-carol"), rejected);
+      carol.expectNoMessage();
+      assertEquals(MemberStatus.AWAY, room.getState().members().get("carol").status());
+    }
+
+    @Test
+    void sessionActivityRaisesLastSeenInSnapshotsWithoutPersistingAnything() {
+      TestProbe<SessionInbox> alice = join("s-alice", "alice");
+      join("s-bob", "bob");
+      Instant active = NOW.plusSeconds(42);
+
+      CommandResult<RoomCommand, RoomEvent, RoomState> result =
+          room.runCommand(new RoomCommand.SessionActive("s-alice", active));
+
+      assertTrue(result.hasNoEvents());
+      assertEquals(NOW, result.state().members().get("alice").lastSeen(), "the durable state is not touched");
+      room.runCommand(new RoomCommand.SessionActive("s-alice", NOW.plusSeconds(1))); // older: changes nothing
+      room.runCommand(new RoomCommand.SessionActive("s-ghost", NOW.plusSeconds(99))); // no such session
+      RoomState seen = snapshot();
+      assertEquals(active, seen.members().get("alice").lastSeen());
+      assertEquals(NOW, seen.members().get("bob").lastSeen());
+      assertEquals(room.getState().withActivity(Map.of("alice", active)), seen);
+      assertEquals(2, journal().size());
+
+      // a cursor is activity too, at the room's clock
+      Instant cursorAt = clock.advance(Duration.ofMinutes(1));
+      room.runCommand(new RoomCommand.MoveCursor("s-bob", 1, 2, Optional.empty()));
+      assertEquals(cursorAt, snapshot().members().get("bob").lastSeen());
+
+      // and a new session's welcome shows it
+      TestProbe<SessionInbox> carol = connection();
+      room.runCommand(open("s-carol", "carol", carol.getRef()));
+      RoomState welcome = carol.expectMessageClass(SessionReply.Welcome.class).snapshot();
+      assertEquals(active, welcome.members().get("alice").lastSeen());
+      assertEquals(cursorAt, welcome.members().get("bob").lastSeen());
+      assertEquals(3, journal().size());
+      skipDelivered(alice, 1);
+      alice.expectMessage(new RoomUpdate.CursorMoved("bob", "s-bob", 1, 2, Optional.empty()));
+      alice.expectMessageClass(RoomUpdate.EventDelivered.class);
+    }
+  }
+
+  // ---- passivation
+
+  @Nested
+  class Passivation {
+
+    private final Duration passivateAfter = Duration.ofMillis(200);
+    private final RoomSettings settings =
+        TestConfig.roomSettings("room.passivate-after = " + passivateAfter.toMillis() + "ms");
+    private final Duration patience = Duration.ofSeconds(5);
+    private final TestProbe<ClusterSharding.ShardCommand> shard = kit.createTestProbe(ClusterSharding.ShardCommand.class);
+
+    @Test
+    void aRoomEmptiedByItsLastMemberAsksItsShardToPassivateIt() {
+      TestProbe<SessionInbox> alice = connection();
+      ActorRef<RoomCommand> entity = spawnRoom(settings, Optional.of(shard.getRef()), joined("s-alice", "alice", alice.getRef()));
+      shard.expectNoMessage(passivateAfter.multipliedBy(3));
+
+      entity.tell(leave("s-alice"));
+
+      shard.expectMessage(patience, new ClusterSharding.Passivate<>(entity));
+      // passivating is the shard's job: the room itself is still there until told to stop
+      TestProbe<RoomState> reader = kit.createTestProbe(RoomState.class);
+      entity.tell(new RoomCommand.GetSnapshot(reader.getRef()));
+      RoomState state = reader.receiveMessage();
+      assertEquals(2, state.version());
+      assertTrue(state.members().isEmpty());
+    }
+
+    @Test
+    void aRoomThatNeverHadAMemberIsPassivatedToo() {
+      ActorRef<RoomCommand> entity = spawnRoom(settings, Optional.of(shard.getRef()));
+
+      shard.expectMessage(patience, new ClusterSharding.Passivate<>(entity));
+    }
+
+    @Test
+    void aRoomWithMembersOnlineOrAwayIsNeverPassivated() {
+      TestProbe<SessionInbox> alice = connection();
+      ActorRef<RoomCommand> entity =
+          spawnRoom(
+              settings,
+              Optional.of(shard.getRef()),
+              joined("s-alice", "alice", alice.getRef()),
+              joined("s-bob", "bob", connection().getRef()),
+              new RoomEvent.MemberAway("bob", "s-bob", NOW));
+
+      shard.expectNoMessage(passivateAfter.multipliedBy(4));
+      // even a late timer finds members and does nothing
+      entity.tell(new RoomCommand.PassivateIfEmpty());
+      shard.expectNoMessage(passivateAfter.multipliedBy(2));
+
+      // alice leaves: bob, away, is still a member
+      entity.tell(leave("s-alice"));
+      shard.expectNoMessage(passivateAfter.multipliedBy(3));
+    }
+
+    @Test
+    void aRoomWhoseLastAwayMemberTimedOutIsPassivated() {
+      RoomSettings shortGrace =
+          TestConfig.roomSettings("room.passivate-after = 200ms\npresence.grace-period = 200ms");
+      ActorRef<RoomCommand> entity =
+          spawnRoom(
+              shortGrace,
+              Optional.of(shard.getRef()),
+              joined("s-alice", "alice", connection().getRef()),
+              new RoomEvent.MemberAway("alice", "s-alice", NOW));
+
+      shard.expectMessage(patience, new ClusterSharding.Passivate<>(entity));
+      assertEquals(
+          new RoomEvent.MemberLeft("alice", RoomEvent.LeaveReason.TIMED_OUT, NOW),
+          journal().get(2));
+    }
+
+    @Test
+    void aRoomWithoutAShardIsNeverAskedToPassivateAndKeepsWorking() {
+      ActorRef<RoomCommand> entity = spawnRoom(settings, Optional.empty());
+      TestProbe<SessionInbox> alice = connection();
+
+      entity.tell(new RoomCommand.PassivateIfEmpty());
+      entity.tell(open("s-alice", "alice", alice.getRef()));
+
+      assertEquals(1, alice.expectMessageClass(SessionReply.Welcome.class).snapshot().version());
+    }
+
+    @Test
+    void stopEndsTheEntityWithoutClosingItsSessionsAndTheNextStartRecoversThem() {
+      TestProbe<SessionInbox> alice = connection();
+      ActorRef<RoomCommand> entity = spawnRoom(settings, Optional.empty(), joined("s-alice", "alice", alice.getRef()));
+      TestProbe<Object> watcher = kit.createTestProbe();
+
+      entity.tell(new RoomCommand.Stop());
+
+      watcher.expectTerminated(entity, patience);
+      ActorRef<RoomCommand> again = kit.spawn(RoomEntity.create(roomId, settings, Optional.empty(), clock));
+      spawned.add(again);
+      TestProbe<RoomState> reader = kit.createTestProbe(RoomState.class);
+      again.tell(new RoomCommand.GetSnapshot(reader.getRef()));
+      RoomState state = reader.receiveMessage();
+      assertEquals(1, state.version());
+      assertEquals(MemberStatus.ONLINE, state.members().get("alice").status());
+      alice.expectNoMessage();
+      assertEquals(1, journal().size());
     }
   }
 
@@ -478,7 +823,7 @@ class RoomEntityTest {
     void everySessionReceivesEveryEventOnceWithContiguousVersions() {
       TestProbe<SessionInbox> bobPhone = join("s-bob-2", "bob");
       List<RoomEvent> persisted = new ArrayList<>();
-      persisted.addAll(room.runCommand(new RoomCommand.CloseSession("s-bob-2")).events()); // v4
+      persisted.addAll(room.runCommand(lost("s-bob-2")).events()); // v4
       persisted.addAll(run(r -> new RoomCommand.ChangeKeys("c1", "s-alice", List.of(set("k", JSON.numberNode(1))), r)).events());
       persisted.addAll(run(r -> new RoomCommand.SetReady("c2", "s-bob", true, r)).events());
       persisted.addAll(
@@ -663,12 +1008,13 @@ class RoomEntityTest {
     @Test
     void aCommandFromAClosedSessionIsNotMember() {
       TestProbe<SessionInbox> carol = join("s-carol", "carol");
-      room.runCommand(new RoomCommand.CloseSession("s-carol"));
+      room.runCommand(leave("s-carol"));
       alice.receiveMessage();
       alice.receiveMessage();
       bob.receiveMessage();
       bob.receiveMessage();
 
+      carol.expectMessage(new SessionReply.Left("s-carol"));
       assertRejected(RejectCode.NOT_MEMBER, r -> new RoomCommand.SetReady("r1", "s-carol", true, r), bob);
       carol.expectNoMessage();
     }
@@ -688,7 +1034,7 @@ class RoomEntityTest {
       run(r -> new RoomCommand.SetReady("c2", "s-bob", true, r));
       run(r -> new RoomCommand.FocusDocument("c3", "s-alice", Optional.of(new DocumentFocus("d", "text")), r));
       run(r -> new RoomCommand.PostChat("c4", "s-bob-2", "before restart", r));
-      room.runCommand(new RoomCommand.CloseSession("s-bob-2"));
+      room.runCommand(leave("s-bob-2"));
       RoomState before = room.getState();
       assertEquals(8, before.version());
 
@@ -700,6 +1046,95 @@ class RoomEntityTest {
       // the recovered room still knows the live connections and delivers to them
       assertEquals(9, lastDelivered(bob, 7).version());
       assertEquals(9, lastDelivered(alice, 8).version());
+    }
+
+    @Test
+    void aRoomRestartedAfterAConnectionDiedMarksItsMemberAwayBeforeAnyRead() {
+      ActorRef<SessionInbox> gone = goneConnection("died-while-stopped");
+      TestProbe<SessionInbox> bob = connection();
+
+      // the journal of a room that was stopped while alice's connection was still open
+      room.initialize(joined("s-alice", "alice", gone), joined("s-bob", "bob", bob.getRef()));
+      RoomState read = snapshot();
+
+      assertEquals(3, read.version());
+      assertEquals(MemberStatus.AWAY, read.members().get("alice").status());
+      assertEquals(Optional.of(NOW), read.members().get("alice").awaySince());
+      assertEquals(MemberStatus.ONLINE, read.members().get("bob").status());
+      bob.expectMessage(delivered(3, new RoomEvent.MemberAway("alice", "s-alice", NOW)));
+    }
+
+    @Test
+    void aReadThatWakesARoomIsAnsweredOnlyOnceTheGoneConnectionsAreClosed() {
+      ActorRef<SessionInbox> gone = goneConnection("gone-before-wake");
+      TestProbe<SessionInbox> bob = connection();
+      TestProbe<RoomState> reader = kit.createTestProbe(RoomState.class);
+      ActorRef<RoomCommand> entity =
+          spawnRoom(TestConfig.roomSettings(), Optional.empty(), joined("s-alice", "alice", gone), joined("s-bob", "bob", bob.getRef()));
+
+      // the message that starts the room, as a request through sharding would: it waits for recovery
+      entity.tell(new RoomCommand.GetSnapshot(reader.getRef()));
+
+      RoomState read = reader.receiveMessage();
+      assertEquals(MemberStatus.AWAY, read.members().get("alice").status(), () -> "read " + read);
+      assertEquals(3, read.version());
+      bob.expectMessage(delivered(3, new RoomEvent.MemberAway("alice", "s-alice", NOW)));
+    }
+
+    @Test
+    void anAwayMemberWhoseGraceRanOutWhileTheRoomWasStoppedLeavesRightAfterRecovery() {
+      join("s-alice", "alice"); // v1
+      TestProbe<SessionInbox> bob = join("s-bob", "bob"); // v2
+      room.runCommand(lost("s-alice")); // v3, grace 10 s
+      bob.expectMessage(delivered(3, new RoomEvent.MemberAway("alice", "s-alice", NOW)));
+      Instant later = clock.advance(TestConfig.roomSettings().gracePeriod().plusSeconds(1));
+
+      room.restart();
+      RoomState read = snapshot();
+
+      RoomEvent timedOut = new RoomEvent.MemberLeft("alice", RoomEvent.LeaveReason.TIMED_OUT, later);
+      assertEquals(Set.of("bob"), read.members().keySet());
+      assertEquals(4, read.version());
+      assertEquals(timedOut, journal().get(3));
+      bob.expectMessage(delivered(4, timedOut));
+    }
+
+    @Test
+    void aReadThatWakesARoomIsAnsweredOnlyOnceTheExpiredGracesHaveEnded() {
+      clock.advance(Duration.ofMinutes(5));
+      TestProbe<SessionInbox> bob = connection();
+      TestProbe<RoomState> reader = kit.createTestProbe(RoomState.class);
+      ActorRef<RoomCommand> entity =
+          spawnRoom(
+              TestConfig.roomSettings(),
+              Optional.empty(),
+              joined("s-alice", "alice", connection().getRef()),
+              joined("s-bob", "bob", bob.getRef()),
+              new RoomEvent.MemberAway("alice", "s-alice", NOW));
+
+      entity.tell(new RoomCommand.GetSnapshot(reader.getRef()));
+
+      RoomState read = reader.receiveMessage();
+      assertEquals(Set.of("bob"), read.members().keySet());
+      assertEquals(4, read.version());
+    }
+
+    @Test
+    void anAwayMemberWhoseGraceIsNotOverWhenTheRoomRestartsGetsOnlyTheRestOfIt() {
+      Duration grace = Duration.ofSeconds(3);
+      room = startRoom(withGrace(grace));
+      join("s-alice", "alice"); // v1
+      TestProbe<SessionInbox> bob = join("s-bob", "bob"); // v2
+      room.runCommand(lost("s-alice")); // v3
+      bob.expectMessage(delivered(3, new RoomEvent.MemberAway("alice", "s-alice", NOW)));
+      Instant later = clock.advance(grace.minusMillis(500)); // 500 ms of the grace are left
+
+      RoomState recovered = room.restart().state();
+
+      assertEquals(MemberStatus.AWAY, recovered.members().get("alice").status());
+      // well before a whole new grace period would end
+      bob.expectMessage(
+          grace.minusSeconds(1), delivered(4, new RoomEvent.MemberLeft("alice", RoomEvent.LeaveReason.TIMED_OUT, later)));
     }
 
     private RoomUpdate.EventDelivered lastDelivered(TestProbe<SessionInbox> probe, int count) {
@@ -719,7 +1154,7 @@ class RoomEntityTest {
 
       kit.stop(aliceConnection);
 
-      bob.expectMessage(delivered(3, new RoomEvent.MemberLeft("alice", "s-alice", NOW)));
+      bob.expectMessage(delivered(3, new RoomEvent.MemberAway("alice", "s-alice", NOW)));
     }
 
     @Test

@@ -187,26 +187,96 @@ class RoomRulesTest {
   @Nested
   class ClosingSessions {
 
+    private static final RoomCommand.SessionEnd LEAVE = RoomCommand.SessionEnd.LEAVE;
+    private static final RoomCommand.SessionEnd LOST = RoomCommand.SessionEnd.LOST;
+
     @Test
-    void closingOneOfSeveralSessionsClosesOnlyThatSession() {
-      assertEquals(new RoomEvent.SessionClosed("bob", "b1", NOW), accepted(RULES.closeSession(ROOM, "b1", NOW)));
+    void closingOneOfSeveralSessionsClosesOnlyThatSessionHoweverItEnded() {
+      assertEquals(new RoomEvent.SessionClosed("bob", "b1", NOW), accepted(RULES.closeSession(ROOM, "b1", LEAVE, NOW)));
+      assertEquals(new RoomEvent.SessionClosed("bob", "b1", NOW), accepted(RULES.closeSession(ROOM, "b1", LOST, NOW)));
+      assertEquals(new RoomEvent.SessionClosed("bob", "b2", NOW), accepted(RULES.closeSession(ROOM, "b2", LOST, NOW)));
     }
 
     @Test
-    void closingTheLastSessionOfAMemberMakesItLeave() {
-      assertEquals(new RoomEvent.MemberLeft("alice", "a1", NOW), accepted(RULES.closeSession(ROOM, "a1", NOW)));
+    void leavingFromTheLastSessionOfAMemberMakesItLeave() {
+      assertEquals(
+          new RoomEvent.MemberLeft("alice", RoomEvent.LeaveReason.LEFT, NOW),
+          accepted(RULES.closeSession(ROOM, "a1", LEAVE, NOW)));
     }
 
     @Test
-    void closingTheSecondToLastThenTheLastSessionEndsWithMemberLeft() {
-      RoomState afterFirst = ROOM.apply(accepted(RULES.closeSession(ROOM, "b2", NOW)), 50);
-      assertEquals(new RoomEvent.MemberLeft("bob", "b1", NOW), accepted(RULES.closeSession(afterFirst, "b1", NOW)));
+    void losingTheLastSessionOfAMemberMakesItAway() {
+      assertEquals(new RoomEvent.MemberAway("alice", "a1", NOW), accepted(RULES.closeSession(ROOM, "a1", LOST, NOW)));
+    }
+
+    @Test
+    void closingTheSecondToLastThenTheLastSessionEndsAsTheLastOneEnded() {
+      RoomState afterFirst = ROOM.apply(accepted(RULES.closeSession(ROOM, "b2", LOST, NOW)), 50);
+      assertEquals(
+          new RoomEvent.MemberLeft("bob", RoomEvent.LeaveReason.LEFT, NOW),
+          accepted(RULES.closeSession(afterFirst, "b1", LEAVE, NOW)));
+      assertEquals(new RoomEvent.MemberAway("bob", "b1", NOW), accepted(RULES.closeSession(afterFirst, "b1", LOST, NOW)));
     }
 
     @Test
     void closingAnUnknownSessionIsIgnored() {
-      assertInstanceOf(Decision.Ignore.class, RULES.closeSession(ROOM, "nobody", NOW));
-      assertInstanceOf(Decision.Ignore.class, RULES.closeSession(RoomState.empty(), "a1", NOW));
+      for (RoomCommand.SessionEnd end : RoomCommand.SessionEnd.values()) {
+        assertInstanceOf(Decision.Ignore.class, RULES.closeSession(ROOM, "nobody", end, NOW));
+        assertInstanceOf(Decision.Ignore.class, RULES.closeSession(RoomState.empty(), "a1", end, NOW));
+      }
+    }
+
+    @Test
+    void closingTheLostSessionOfAnAwayMemberAgainIsIgnored() {
+      RoomState aliceAway = ROOM.apply(new RoomEvent.MemberAway("alice", "a1", NOW), 50);
+      for (RoomCommand.SessionEnd end : RoomCommand.SessionEnd.values()) {
+        assertInstanceOf(Decision.Ignore.class, RULES.closeSession(aliceAway, "a1", end, NOW));
+      }
+    }
+  }
+
+  @Nested
+  class GraceExpiring {
+
+    private final Instant later = NOW.plusSeconds(10);
+    private final RoomState aliceAway = ROOM.apply(new RoomEvent.MemberAway("alice", "a1", NOW), 50);
+
+    @Test
+    void anAwayMemberWhoseGraceEndedLeavesTimedOut() {
+      assertEquals(
+          new RoomEvent.MemberLeft("alice", RoomEvent.LeaveReason.TIMED_OUT, later),
+          accepted(RULES.graceExpired(aliceAway, "alice", later)));
+    }
+
+    @Test
+    void anOnlineMemberStays() {
+      assertInstanceOf(Decision.Ignore.class, RULES.graceExpired(ROOM, "alice", later));
+      assertInstanceOf(Decision.Ignore.class, RULES.graceExpired(ROOM, "bob", later));
+      assertInstanceOf(Decision.Ignore.class, RULES.graceExpired(aliceAway, "bob", later));
+    }
+
+    @Test
+    void anUnknownOrAlreadyGoneMemberIsIgnored() {
+      assertInstanceOf(Decision.Ignore.class, RULES.graceExpired(ROOM, "carol", later));
+      assertInstanceOf(Decision.Ignore.class, RULES.graceExpired(RoomState.empty(), "alice", later));
+      RoomState aliceGone =
+          aliceAway.apply(new RoomEvent.MemberLeft("alice", RoomEvent.LeaveReason.TIMED_OUT, later), 50);
+      assertInstanceOf(Decision.Ignore.class, RULES.graceExpired(aliceGone, "alice", later));
+    }
+
+    @Test
+    void anAwayMemberThatReconnectsOpensASessionAndThenStays() {
+      RoomEvent back = accepted(RULES.openSession(aliceAway, open("a2", "alice", "Alice", "#aa0000"), later));
+      assertEquals(new RoomEvent.SessionOpened("alice", "a2", "Alice", "#aa0000", null, later), back);
+      assertInstanceOf(Decision.Ignore.class, RULES.graceExpired(aliceAway.apply(back, 50), "alice", later));
+    }
+
+    @Test
+    void anAwayMemberIsNotAMemberForDurableCommands() {
+      assertEquals(
+          "no open session a1",
+          rejected(RULES.durable(aliceAway, new RoomCommand.SetReady("r1", "a1", true, null), later), RejectCode.NOT_MEMBER)
+              .message());
     }
   }
 

@@ -9,10 +9,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import io.parley.presence.DocumentFocus;
 import io.parley.presence.Member;
+import io.parley.presence.MemberStatus;
 import io.parley.presence.Session;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Collectors;
@@ -89,8 +91,10 @@ class RoomStateTest {
             at(1),
             Optional.empty(),
             false,
-            Map.of("s1", new Session("s1", null, at(1)))),
+            Map.of("s1", new Session("s1", null, at(1))),
+            Optional.empty()),
         alice);
+    assertEquals(MemberStatus.ONLINE, alice.status());
     assertEquals(Optional.of(alice), state.memberOfSession("s1"));
     assertEquals(Optional.of(alice), state.member("alice"));
     assertEquals(Optional.empty(), state.memberOfSession("s2"));
@@ -129,10 +133,182 @@ class RoomStateTest {
     assertEquals(Optional.empty(), state.memberOfSession("s1"));
   }
 
+  // ---- presence: away and back
+
+  /** alice joined at 1, opened a second tab at 2, got ready at 3, focused a document at 4. */
+  private static RoomState aliceWithTwoTabs() {
+    return fold(
+        joined("alice", "s1", 1),
+        new RoomEvent.SessionOpened("alice", "s2", "Name alice", "#112233", null, at(2)),
+        new RoomEvent.ReadyChanged("alice", "c1", true, at(3)),
+        new RoomEvent.DocumentFocused("alice", "c2", Optional.of(new DocumentFocus("d", "text")), at(4)));
+  }
+
+  @Test
+  void memberAwayKeepsTheMemberWithoutSessionsAndMarksItAway() {
+    RoomState state =
+        fold(
+            aliceWithTwoTabs(),
+            joined("bob", "s3", 5),
+            new RoomEvent.SessionClosed("alice", "s1", at(6)),
+            new RoomEvent.MemberAway("alice", "s2", at(8)));
+
+    assertEquals(7, state.version());
+    Member alice = state.members().get("alice");
+    assertEquals(
+        new Member(
+            "alice",
+            "Name alice",
+            "#112233",
+            at(1),
+            at(8),
+            Optional.of(new DocumentFocus("d", "text")),
+            true,
+            Map.of(),
+            Optional.of(at(8))),
+        alice);
+    assertEquals(MemberStatus.AWAY, alice.status());
+    assertEquals(Optional.of(alice), state.member("alice"));
+    assertEquals(Optional.empty(), state.memberOfSession("s2"));
+    assertEquals(MemberStatus.ONLINE, state.members().get("bob").status());
+    assertEquals(Optional.empty(), state.members().get("bob").awaySince());
+  }
+
+  @Test
+  void sessionOpenedBringsAnAwayMemberBackOnlineWithTheSameJoinedAt() {
+    RoomState away =
+        fold(
+            aliceWithTwoTabs(),
+            new RoomEvent.SessionClosed("alice", "s1", at(6)),
+            new RoomEvent.MemberAway("alice", "s2", at(8)));
+
+    RoomState back = fold(away, new RoomEvent.SessionOpened("alice", "s4", "Alice again", "#445566", null, at(11)));
+
+    assertEquals(7, back.version());
+    Member alice = back.members().get("alice");
+    assertEquals(
+        new Member(
+            "alice",
+            "Alice again",
+            "#445566",
+            at(1),
+            at(11),
+            Optional.of(new DocumentFocus("d", "text")),
+            true,
+            Map.of("s4", new Session("s4", null, at(11))),
+            Optional.empty()),
+        alice);
+    assertEquals(MemberStatus.ONLINE, alice.status());
+    assertEquals("alice", back.memberOfSession("s4").orElseThrow().userId());
+  }
+
+  @Test
+  void anAwayMemberCanBeAwayAgainAfterComingBack() {
+    RoomState state =
+        fold(
+            joined("alice", "s1", 1),
+            new RoomEvent.MemberAway("alice", "s1", at(2)),
+            new RoomEvent.SessionOpened("alice", "s2", "Name alice", "#112233", null, at(3)),
+            new RoomEvent.MemberAway("alice", "s2", at(9)));
+
+    Member alice = state.members().get("alice");
+    assertEquals(MemberStatus.AWAY, alice.status());
+    assertEquals(Optional.of(at(9)), alice.awaySince());
+    assertEquals(at(1), alice.joinedAt());
+    assertEquals(Map.of(), alice.sessions());
+  }
+
+  @Test
+  void memberLeftRemovesAnAwayMember() {
+    RoomState state =
+        fold(
+            joined("alice", "s1", 1),
+            joined("bob", "s2", 2),
+            new RoomEvent.MemberAway("alice", "s1", at(3)),
+            new RoomEvent.MemberLeft("alice", RoomEvent.LeaveReason.TIMED_OUT, at(13)));
+
+    assertEquals(4, state.version());
+    assertEquals(Map.of("bob", state.members().get("bob")), state.members());
+    assertEquals(Optional.empty(), state.member("alice"));
+  }
+
+  @Test
+  void anAwayMemberStillChangesItsReadyFlagAndFocusFromEventsAlreadyInTheJournal() {
+    RoomState state =
+        fold(
+            joined("alice", "s1", 1),
+            new RoomEvent.MemberAway("alice", "s1", at(2)),
+            new RoomEvent.ReadyChanged("alice", "c1", true, at(3)));
+
+    Member alice = state.members().get("alice");
+    assertTrue(alice.ready());
+    assertEquals(MemberStatus.AWAY, alice.status());
+    assertEquals(Optional.of(at(2)), alice.awaySince());
+  }
+
+  // ---- activity that is not in the journal
+
+  @Test
+  void withActivityRaisesLastSeenOnlyForward() {
+    RoomState state = fold(joined("alice", "s1", 1), joined("bob", "s2", 5));
+
+    RoomState seen = state.withActivity(Map.of("alice", at(9), "bob", at(3)));
+
+    assertEquals(at(9), seen.members().get("alice").lastSeen());
+    assertEquals(at(5), seen.members().get("bob").lastSeen(), "an older activity does not lower lastSeen");
+    assertEquals(state.members().get("bob"), seen.members().get("bob"));
+    assertEquals(state.members().get("alice").seenAt(at(9)), seen.members().get("alice"));
+    assertEquals(state.version(), seen.version());
+    assertEquals(state.keys(), seen.keys());
+    assertEquals(state.chat(), seen.chat());
+    assertEquals(at(1), state.members().get("alice").lastSeen(), "the original state is unchanged");
+  }
+
+  @Test
+  void withActivityOfTheSameInstantChangesNothing() {
+    RoomState state = fold(joined("alice", "s1", 4));
+    assertEquals(state, state.withActivity(Map.of("alice", at(4))));
+  }
+
+  @Test
+  void withActivityIgnoresUsersWhoAreNotMembers() {
+    RoomState state =
+        fold(
+            joined("alice", "s1", 1),
+            joined("bob", "s2", 2),
+            new RoomEvent.MemberLeft("bob", RoomEvent.LeaveReason.LEFT, at(3)));
+    Map<String, Instant> activity = new HashMap<>();
+    activity.put("bob", at(20));
+    activity.put("ghost", at(30));
+
+    RoomState seen = state.withActivity(activity);
+
+    assertEquals(state, seen);
+    assertEquals(Map.of("alice", state.members().get("alice")), seen.members());
+  }
+
+  @Test
+  void withNoActivityIsTheSameState() {
+    RoomState state = fold(joined("alice", "s1", 1));
+    assertEquals(state, state.withActivity(Map.of()));
+    assertEquals(RoomState.empty(), RoomState.empty().withActivity(Map.of("alice", at(1))));
+  }
+
+  @Test
+  void withActivityRaisesLastSeenOfAnAwayMemberButKeepsItAway() {
+    RoomState state = fold(joined("alice", "s1", 1), new RoomEvent.MemberAway("alice", "s1", at(2)));
+
+    Member alice = state.withActivity(Map.of("alice", at(7))).members().get("alice");
+
+    assertEquals(at(7), alice.lastSeen());
+    assertEquals(MemberStatus.AWAY, alice.status());
+    assertEquals(Optional.of(at(2)), alice.awaySince());
+  }
+
   @Test
   void memberLeftRemovesTheMemberAndKeepsTheOthers() {
     RoomState state =
-        fold(joined("alice", "s1", 1), joined("bob", "s2", 2), new RoomEvent.MemberLeft("alice", "s1", at(3)));
+        fold(joined("alice", "s1", 1), joined("bob", "s2", 2), new RoomEvent.MemberLeft("alice", RoomEvent.LeaveReason.LEFT, at(3)));
 
     assertEquals(3, state.version());
     assertEquals(Map.of("bob", state.members().get("bob")), state.members());
@@ -306,7 +482,8 @@ class RoomStateTest {
             keys("alice", "c3", 6, set("k", JSON.numberNode(1)), delete("other")),
             chat("bob", "c4", "hi", 7),
             new RoomEvent.SessionClosed("alice", "s1", at(8)),
-            new RoomEvent.MemberLeft("bob", "s3", at(9)));
+            new RoomEvent.MemberAway("bob", "s3", at(9)),
+            new RoomEvent.MemberLeft("bob", RoomEvent.LeaveReason.TIMED_OUT, at(10)));
 
     RoomState state = RoomState.empty();
     for (int i = 0; i < events.size(); i++) {
@@ -324,7 +501,7 @@ class RoomStateTest {
     RoomState state =
         fold(
             joined("alice", "s1", 1),
-            new RoomEvent.MemberLeft("alice", "s1", at(2)),
+            new RoomEvent.MemberLeft("alice", RoomEvent.LeaveReason.LEFT, at(2)),
             keys("alice", "c1", 3, set("k", JSON.textNode("v"))),
             chat("alice", "m1", "late", 4));
 
@@ -349,6 +526,9 @@ class RoomStateTest {
     assertThrows(
         IllegalStateException.class,
         () -> empty.apply(new RoomEvent.DocumentFocused("ghost", "c1", Optional.empty(), at(1)), CHAT_HISTORY));
+    assertThrows(
+        IllegalStateException.class,
+        () -> empty.apply(new RoomEvent.MemberAway("ghost", "s1", at(1)), CHAT_HISTORY));
   }
 
   @Test
@@ -361,7 +541,7 @@ class RoomStateTest {
         keys("alice", "c2", 3, delete("k")),
         new RoomEvent.ReadyChanged("alice", "c3", true, at(4)),
         chat("alice", "c4", "x", 5),
-        new RoomEvent.MemberLeft("alice", "s1", at(6)));
+        new RoomEvent.MemberLeft("alice", RoomEvent.LeaveReason.LEFT, at(6)));
 
     assertEquals(sameAsBefore, before);
     assertEquals(2, before.version());

@@ -124,7 +124,14 @@ class SerializationRoundTripTest {
         T2,
         Optional.of(new DocumentFocus("doc-1", "canvas")),
         true,
-        Map.of("a1", session("a1", connection), "a2", session("a2", otherConnection)));
+        Map.of("a1", session("a1", connection), "a2", session("a2", otherConnection)),
+        Optional.empty());
+  }
+
+  /** A member whose connections were all lost: no sessions, away since T2. */
+  private Member carolAway() {
+    return new Member(
+        "carol", "Carol", "#0000cc", T1, T2, Optional.empty(), false, Map.of(), Optional.of(T2));
   }
 
   private Member bob() {
@@ -146,7 +153,7 @@ class SerializationRoundTripTest {
     jsonValues().forEach(text -> keys.put("key-" + keys.size(), new KeyEntry(json(text), keys.size() + 1, "alice", T2)));
     return new RoomState(
         42,
-        Map.of("alice", alice(), "bob", bob()),
+        Map.of("alice", alice(), "bob", bob(), "carol", carolAway()),
         keys,
         List.of(
             new ChatMessage("m1", "alice", "hello\nworld", T1, 40),
@@ -158,7 +165,10 @@ class SerializationRoundTripTest {
         new RoomEvent.MemberJoined("alice", "a1", "Alice", "#aa0000", connection, T1),
         new RoomEvent.SessionOpened("alice", "a2", "Alice (tab 2)", "#aa0000", otherConnection, T2),
         new RoomEvent.SessionClosed("alice", "a1", T2),
-        new RoomEvent.MemberLeft("alice", "a2", T2),
+        new RoomEvent.MemberAway("alice", "a2", T2),
+        new RoomEvent.SessionOpened("alice", "a3", "Alice", "#aa0000", connection, T2),
+        new RoomEvent.MemberLeft("alice", RoomEvent.LeaveReason.LEFT, T2),
+        new RoomEvent.MemberLeft("carol", RoomEvent.LeaveReason.TIMED_OUT, T1),
         new RoomEvent.ReadyChanged("bob", "r1", true, T1),
         new RoomEvent.ReadyChanged("bob", "r2", false, T1),
         new RoomEvent.DocumentFocused("bob", "f1", Optional.of(new DocumentFocus("doc:42", "text+md")), T1),
@@ -171,7 +181,14 @@ class SerializationRoundTripTest {
     List<Object> samples = new ArrayList<>();
     // commands
     samples.add(new RoomCommand.OpenSession("a1", "alice", "Alice", "#aa0000", connection));
-    samples.add(new RoomCommand.CloseSession("a1"));
+    for (RoomCommand.SessionEnd end : RoomCommand.SessionEnd.values()) {
+      samples.add(new RoomCommand.CloseSession("a1", end));
+    }
+    samples.add(new RoomCommand.SessionActive("a1", T1));
+    samples.add(new RoomCommand.Stop());
+    samples.add(new RoomCommand.GraceExpired("alice"));
+    samples.add(new RoomCommand.PassivateIfEmpty());
+    samples.add(new RoomCommand.RecoveryWatchesChecked(2));
     samples.add(new RoomCommand.ChangeKeys("c1", "a1", allKindsOfOps(), replyTo));
     samples.add(new RoomCommand.SetReady("r1", "a1", true, replyTo));
     samples.add(new RoomCommand.FocusDocument("f1", "a1", Optional.of(new DocumentFocus("doc-1", "canvas")), replyTo));
@@ -196,11 +213,13 @@ class SerializationRoundTripTest {
     samples.add(new SessionReply.Welcome("a1", fullState()));
     samples.add(new SessionReply.Welcome("a1", RoomState.empty()));
     samples.add(new SessionReply.Refused("a1", RejectCode.VALIDATION, "color: must be a hex colour like #1e90ff"));
+    samples.add(new SessionReply.Left("a1"));
     // state and its parts
     samples.add(RoomState.empty());
     samples.add(fullState());
     samples.add(alice());
     samples.add(bob());
+    samples.add(carolAway());
     samples.add(session("a1", connection));
     samples.add(new DocumentFocus("doc-1", "canvas"));
     samples.add(new ChatMessage("m1", "alice", "hello", T1, 3));

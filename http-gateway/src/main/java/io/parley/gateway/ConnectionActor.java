@@ -10,6 +10,8 @@ import io.parley.room.RoomCommand;
 import io.parley.room.RoomUpdate;
 import io.parley.room.SessionInbox;
 import io.parley.room.SessionReply;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Optional;
@@ -49,6 +51,13 @@ public final class ConnectionActor {
 
   private record CommandTimedOut(String id) implements SessionInbox {}
 
+  private record IdleCheck() implements SessionInbox {}
+
+  private record CloseTimedOut() implements SessionInbox {}
+
+  /** How long a closing connection waits for its last frames to be written before it is cut. */
+  private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(5);
+
   private final String roomId;
   private final EntityRef<RoomCommand> room;
   private final ActorRef<Outbound> out;
@@ -58,10 +67,13 @@ public final class ConnectionActor {
   private final TimerScheduler<SessionInbox> timers;
   private final String sessionId = UUID.randomUUID().toString();
   private final Set<String> pendingCommands = new HashSet<>();
+  private final FrameEncoder.Heartbeat heartbeat;
 
   private String userId;
   private long lastVersion;
   private FrameArrived heldBack;
+  private long lastInboundNanos = System.nanoTime();
+  private long lastActivityReportNanos;
 
   private ConnectionActor(
       String roomId,
@@ -78,6 +90,7 @@ public final class ConnectionActor {
     this.encoder = encoder;
     this.context = context;
     this.timers = timers;
+    this.heartbeat = new FrameEncoder.Heartbeat(settings.heartbeatInterval(), settings.idleTimeout());
   }
 
   public static Behavior<SessionInbox> create(
@@ -94,6 +107,8 @@ public final class ConnectionActor {
                 Behaviors.withTimers(
                     timers -> {
                       timers.startSingleTimer(new HelloTimedOut(), settings.helloTimeout());
+                      timers.startTimerWithFixedDelay(
+                          new IdleCheck(), settings.idleTimeout().dividedBy(4));
                       return new ConnectionActor(
                               roomId, room, out, settings, encoder, context, timers)
                           .awaitingHello();
@@ -104,7 +119,13 @@ public final class ConnectionActor {
     return Behaviors.receive(SessionInbox.class)
         .onMessage(StreamStarted.class, this::ackStart)
         .onMessage(FrameArrived.class, this::beforeWelcome)
-        .onMessage(HelloTimedOut.class, m -> closeWithError(ErrorCode.PROTOCOL_ORDER, "no hello within " + settings.helloTimeout().toSeconds() + " s"))
+        .onMessage(
+            HelloTimedOut.class,
+            m ->
+                closeWithError(
+                    ErrorCode.PROTOCOL_ORDER,
+                    "no hello within " + settings.helloTimeout().toSeconds() + " s"))
+        .onMessage(IdleCheck.class, m -> Behaviors.same())
         .onMessage(StreamEnded.class, m -> Behaviors.stopped())
         .onMessage(StreamFailed.class, m -> Behaviors.stopped())
         .build();
@@ -116,6 +137,7 @@ public final class ConnectionActor {
   }
 
   private Behavior<SessionInbox> beforeWelcome(FrameArrived arrived) {
+    lastInboundNanos = System.nanoTime();
     if (arrived.result() instanceof DecodeResult.Malformed malformed) {
       send(encoder.error(malformed));
       arrived.ack().tell(Ack.INSTANCE);
@@ -154,20 +176,23 @@ public final class ConnectionActor {
             HelloTimedOut.class,
             m -> closeWithError(ErrorCode.JOIN_REFUSED, "timeout: the room did not answer in time"))
         .onMessage(FrameArrived.class, this::holdBack)
-        .onMessage(StreamEnded.class, m -> leave())
-        .onMessage(StreamFailed.class, m -> leave())
+        .onMessage(IdleCheck.class, m -> Behaviors.same())
+        .onMessage(StreamEnded.class, m -> socketGone())
+        .onMessage(StreamFailed.class, m -> socketGone())
         .build();
   }
 
   private Behavior<SessionInbox> holdBack(FrameArrived arrived) {
+    lastInboundNanos = System.nanoTime();
     heldBack = arrived;
     return Behaviors.same();
   }
 
   private Behavior<SessionInbox> onWelcome(SessionReply.Welcome welcome) {
     timers.cancel(new HelloTimedOut());
+    lastInboundNanos = System.nanoTime();
     lastVersion = welcome.snapshot().version();
-    send(encoder.welcome(roomId, sessionId, userId, welcome.snapshot()));
+    send(encoder.welcome(roomId, sessionId, userId, welcome.snapshot(), heartbeat));
     context.getLog().debug("session {} of {} opened at version {}", sessionId, userId, lastVersion);
     Behavior<SessionInbox> joined =
         Behaviors.withMdc(
@@ -188,13 +213,15 @@ public final class ConnectionActor {
         .onMessage(CommandReply.Accepted.class, this::onAccepted)
         .onMessage(CommandReply.Rejected.class, this::onRejected)
         .onMessage(CommandTimedOut.class, this::onCommandTimedOut)
-        .onMessage(StreamEnded.class, m -> leave())
-        .onMessage(StreamFailed.class, m -> leave())
+        .onMessage(IdleCheck.class, this::onIdleCheck)
+        .onMessage(StreamEnded.class, m -> socketGone())
+        .onMessage(StreamFailed.class, m -> socketGone())
         .build();
   }
 
   private Behavior<SessionInbox> onFrame(FrameArrived arrived) {
     arrived.ack().tell(Ack.INSTANCE);
+    reportActivity();
     if (arrived.result() instanceof DecodeResult.Malformed malformed) {
       send(encoder.error(malformed));
       return Behaviors.same();
@@ -208,7 +235,7 @@ public final class ConnectionActor {
     } else if (frame instanceof ClientFrame.Ping ping) {
       send(encoder.pong(ping.id()));
     } else if (frame instanceof ClientFrame.Leave) {
-      return leave();
+      return leaving();
     } else if (frame instanceof ClientFrame.Hello) {
       send(encoder.error(ErrorCode.PROTOCOL_ORDER, Optional.empty(), "hello was already received", Optional.empty()));
     }
@@ -279,16 +306,88 @@ public final class ConnectionActor {
     return Behaviors.same();
   }
 
-  private Behavior<SessionInbox> leave() {
-    room.tell(new RoomCommand.CloseSession(sessionId));
+  /**
+   * Tracks inbound traffic and tells the room, at most once per report interval, that the
+   * client is active, so the member's {@code lastSeen} is exact to that interval.
+   */
+  private void reportActivity() {
+    long now = System.nanoTime();
+    lastInboundNanos = now;
+    if (now - lastActivityReportNanos >= settings.activityReportInterval().toNanos()) {
+      lastActivityReportNanos = now;
+      room.tell(new RoomCommand.SessionActive(sessionId, Instant.now()));
+    }
+  }
+
+  /** A client that sent nothing, not even a ping, for the idle timeout is treated as gone. */
+  private Behavior<SessionInbox> onIdleCheck(IdleCheck check) {
+    if (System.nanoTime() - lastInboundNanos < settings.idleTimeout().toNanos()) {
+      return Behaviors.same();
+    }
+    context.getLog().info("closing connection idle for {}", settings.idleTimeout());
+    send(
+        encoder.error(
+            ErrorCode.IDLE_TIMEOUT,
+            Optional.empty(),
+            "nothing received for " + settings.idleTimeout().toSeconds() + " s",
+            Optional.empty()));
+    return endSession(RoomCommand.SessionEnd.LOST);
+  }
+
+  /** The client closed the socket or it broke: the session is lost, nothing is left to send. */
+  private Behavior<SessionInbox> socketGone() {
+    room.tell(new RoomCommand.CloseSession(sessionId, RoomCommand.SessionEnd.LOST));
     out.tell(new Outbound.Close());
     return Behaviors.stopped();
   }
 
+  private Behavior<SessionInbox> endSession(RoomCommand.SessionEnd end) {
+    room.tell(new RoomCommand.CloseSession(sessionId, end));
+    return closing();
+  }
+
+  /**
+   * Waits until the room has handled the leave before closing: the room watches this actor, and
+   * its termination must not reach the room first and be taken for a lost connection.
+   */
+  private Behavior<SessionInbox> leaving() {
+    room.tell(new RoomCommand.CloseSession(sessionId, RoomCommand.SessionEnd.LEAVE));
+    timers.startSingleTimer(new CloseTimedOut(), CLOSE_TIMEOUT);
+    return Behaviors.receive(SessionInbox.class)
+        .onMessage(SessionReply.Left.class, m -> closing())
+        .onMessage(CloseTimedOut.class, m -> closing())
+        .onMessage(StreamEnded.class, m -> Behaviors.stopped())
+        .onMessage(StreamFailed.class, m -> Behaviors.stopped())
+        .onMessage(FrameArrived.class, this::ackAndIgnore)
+        .onAnyMessage(m -> Behaviors.same())
+        .build();
+  }
+
   private Behavior<SessionInbox> closeWithError(ErrorCode code, String message) {
     send(encoder.error(code, Optional.empty(), message, Optional.empty()));
+    return closing();
+  }
+
+  /**
+   * Completes the outbound stream after the frames already queued, then waits for the socket to
+   * end before stopping: stopping at once would fail the stream and drop those last frames.
+   */
+  private Behavior<SessionInbox> closing() {
     out.tell(new Outbound.Close());
-    return Behaviors.stopped();
+    timers.cancelAll();
+    timers.startSingleTimer(new CloseTimedOut(), CLOSE_TIMEOUT);
+    return Behaviors.receive(SessionInbox.class)
+        .onMessage(StreamEnded.class, m -> Behaviors.stopped())
+        .onMessage(StreamFailed.class, m -> Behaviors.stopped())
+        .onMessage(CloseTimedOut.class, m -> Behaviors.stopped())
+        .onMessage(FrameArrived.class, this::ackAndIgnore)
+        .onAnyMessage(m -> Behaviors.same())
+        .build();
+  }
+
+  private Behavior<SessionInbox> ackAndIgnore(FrameArrived arrived) {
+    arrived.ack().tell(Ack.INSTANCE);
+    return Behaviors.same();
   }
 
   private void send(String text) {

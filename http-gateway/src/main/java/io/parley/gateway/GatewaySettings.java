@@ -10,7 +10,10 @@ public record GatewaySettings(
     int maxFrameBytes,
     int outboundBufferFrames,
     Duration helloTimeout,
-    Duration commandTimeout) {
+    Duration commandTimeout,
+    Duration heartbeatInterval,
+    Duration idleTimeout,
+    Duration activityReportInterval) {
 
   public static GatewaySettings fromConfig(Config parley) {
     Config gateway = parley.getConfig("gateway");
@@ -20,11 +23,9 @@ public record GatewaySettings(
         (int) gateway.getBytes("max-frame-size").longValue(),
         gateway.getInt("outbound-buffer"),
         gateway.getDuration("hello-timeout"),
-        gateway.getDuration("command-timeout"));
-  }
-
-  public GatewaySettings withPort(int newPort) {
-    return new GatewaySettings(
-        host, newPort, maxFrameBytes, outboundBufferFrames, helloTimeout, commandTimeout);
+        gateway.getDuration("command-timeout"),
+        gateway.getDuration("heartbeat-interval"),
+        gateway.getDuration("idle-timeout"),
+        gateway.getDuration("activity-report-interval"));
   }
 }

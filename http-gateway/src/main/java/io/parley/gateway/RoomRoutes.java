@@ -7,6 +7,7 @@ import io.parley.room.RoomState;
 import io.parley.validation.FieldValidator;
 import io.parley.validation.Violation;
 import java.util.Optional;
+import java.util.function.BiFunction;
 import java.util.function.Supplier;
 import org.apache.pekko.http.javadsl.model.ContentTypes;
 import org.apache.pekko.http.javadsl.model.HttpEntities;
@@ -56,8 +57,19 @@ public final class RoomRoutes extends AllDirectives {
                                             "ws",
                                             () ->
                                                 get(() -> webSocket(roomId))),
+                                        path(
+                                            "presence",
+                                            () ->
+                                                get(
+                                                    () ->
+                                                        read(roomId, encoder::presenceDocument))),
                                         pathEndOrSingleSlash(
-                                            () -> get(() -> snapshot(roomId))))))));
+                                            () ->
+                                                get(
+                                                    () ->
+                                                        read(
+                                                            roomId,
+                                                            encoder::snapshotDocument))))))));
   }
 
   private Route validRoom(String roomId, Supplier<Route> inner) {
@@ -80,7 +92,7 @@ public final class RoomRoutes extends AllDirectives {
         upgrade -> complete(upgrade.handleMessagesWith(connections.connect(roomId))));
   }
 
-  private Route snapshot(String roomId) {
+  private Route read(String roomId, BiFunction<String, RoomState, String> view) {
     return onSuccess(
         rooms
             .room(roomId)
@@ -90,7 +102,6 @@ public final class RoomRoutes extends AllDirectives {
                 HttpResponse.create()
                     .withEntity(
                         HttpEntities.create(
-                            ContentTypes.APPLICATION_JSON,
-                            encoder.snapshotDocument(roomId, state)))));
+                            ContentTypes.APPLICATION_JSON, view.apply(roomId, state)))));
   }
 }

@@ -13,7 +13,9 @@ public enum ErrorCode {
   /** A command came before {@code hello}, or {@code hello} came twice. */
   PROTOCOL_ORDER,
   /** The room refused the session ({@code hello}); the connection is closed after this error. */
-  JOIN_REFUSED;
+  JOIN_REFUSED,
+  /** Nothing arrived within the idle timeout; the connection is closed after this error. */
+  IDLE_TIMEOUT;
 
   public String wireName() {
     return name().toLowerCase(Locale.ROOT);

@@ -17,6 +17,9 @@ final class EventKinds {
     if (event instanceof RoomEvent.SessionClosed) {
       return "session.closed";
     }
+    if (event instanceof RoomEvent.MemberAway) {
+      return "member.away";
+    }
     if (event instanceof RoomEvent.MemberLeft) {
       return "member.left";
     }

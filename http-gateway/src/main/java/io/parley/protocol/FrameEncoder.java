@@ -14,6 +14,7 @@ import io.parley.room.RoomEvent;
 import io.parley.room.RoomState;
 import io.parley.room.RoomUpdate;
 import java.io.UncheckedIOException;
+import java.time.Duration;
 import java.util.Comparator;
 import java.util.Map;
 import java.util.Optional;
@@ -23,15 +24,22 @@ public final class FrameEncoder {
 
   public static final int PROTOCOL_VERSION = 1;
 
+  /** What a client must do to stay connected: ping at least every interval, never idle past the timeout. */
+  public record Heartbeat(Duration interval, Duration idleTimeout) {}
+
   private final ObjectMapper json = new ObjectMapper();
 
-  public String welcome(String roomId, String sessionId, String userId, RoomState snapshot) {
+  public String welcome(
+      String roomId, String sessionId, String userId, RoomState snapshot, Heartbeat heartbeat) {
     ObjectNode frame = frame("welcome");
     frame.put("protocol", PROTOCOL_VERSION);
     frame.put("roomId", roomId);
     frame.put("sessionId", sessionId);
     frame.put("userId", userId);
     frame.put("version", snapshot.version());
+    ObjectNode heartbeatNode = frame.putObject("heartbeat");
+    heartbeatNode.put("intervalMs", heartbeat.interval().toMillis());
+    heartbeatNode.put("idleTimeoutMs", heartbeat.idleTimeout().toMillis());
     frame.set("snapshot", snapshot(snapshot));
     return write(frame);
   }
@@ -100,6 +108,15 @@ public final class FrameEncoder {
     return write(frame);
   }
 
+  /** The presence part of a room: its version and members. */
+  public String presenceDocument(String roomId, RoomState state) {
+    ObjectNode document = json.createObjectNode();
+    document.put("roomId", roomId);
+    document.put("version", state.version());
+    document.set("members", members(state));
+    return write(document);
+  }
+
   /** The room as the REST read returns it: the same snapshot object as in {@code welcome}. */
   public String snapshotDocument(String roomId, RoomState state) {
     ObjectNode document = snapshot(state);
@@ -110,10 +127,7 @@ public final class FrameEncoder {
   private ObjectNode snapshot(RoomState state) {
     ObjectNode snapshot = json.createObjectNode();
     snapshot.put("version", state.version());
-    ArrayNode members = snapshot.putArray("members");
-    state.members().values().stream()
-        .sorted(Comparator.comparing(Member::joinedAt).thenComparing(Member::userId))
-        .forEach(member -> members.add(member(member)));
+    snapshot.set("members", members(state));
     ObjectNode keys = snapshot.putObject("state");
     state.keys().entrySet().stream()
         .sorted(Map.Entry.comparingByKey())
@@ -123,17 +137,26 @@ public final class FrameEncoder {
     return snapshot;
   }
 
+  private ArrayNode members(RoomState state) {
+    ArrayNode members = json.createArrayNode();
+    state.members().values().stream()
+        .sorted(Comparator.comparing(Member::joinedAt).thenComparing(Member::userId))
+        .forEach(member -> members.add(member(member)));
+    return members;
+  }
+
   private ObjectNode member(Member member) {
     ObjectNode node = json.createObjectNode();
     node.put("userId", member.userId());
     node.put("name", member.name());
     node.put("color", member.color());
-    node.put("status", "online");
+    node.put("status", member.status().wireName());
     node.put("joinedAt", member.joinedAt().toString());
     node.put("lastSeen", member.lastSeen().toString());
     putDocument(node, member.focus());
     node.put("ready", member.ready());
     node.put("sessions", member.sessions().size());
+    member.awaySince().ifPresent(at -> node.put("awaySince", at.toString()));
     return node;
   }
 
@@ -167,8 +190,10 @@ public final class FrameEncoder {
       frame.put("color", e.color());
     } else if (event instanceof RoomEvent.SessionClosed e) {
       frame.put("sessionId", e.sessionId());
-    } else if (event instanceof RoomEvent.MemberLeft e) {
+    } else if (event instanceof RoomEvent.MemberAway e) {
       frame.put("sessionId", e.sessionId());
+    } else if (event instanceof RoomEvent.MemberLeft e) {
+      frame.put("reason", e.reason() == RoomEvent.LeaveReason.LEFT ? "left" : "timed_out");
     } else if (event instanceof RoomEvent.ReadyChanged e) {
       frame.put("id", e.commandId());
       frame.put("ready", e.ready());

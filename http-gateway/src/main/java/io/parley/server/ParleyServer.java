@@ -27,10 +27,12 @@ public final class ParleyServer {
   private static final Logger log = LoggerFactory.getLogger(ParleyServer.class);
 
   private final ActorSystem<Void> system;
+  private final Rooms rooms;
   private final ServerBinding binding;
 
-  private ParleyServer(ActorSystem<Void> system, ServerBinding binding) {
+  private ParleyServer(ActorSystem<Void> system, Rooms rooms, ServerBinding binding) {
     this.system = system;
+    this.rooms = rooms;
     this.binding = binding;
   }
 
@@ -64,7 +66,7 @@ public final class ParleyServer {
               .toCompletableFuture()
               .get()
               .addToCoordinatedShutdown(Duration.ofSeconds(5), system);
-      return new ParleyServer(system, binding);
+      return new ParleyServer(system, rooms, binding);
     } catch (Exception e) {
       system.terminate();
       throw new IllegalStateException("Parley could not start: " + e.getMessage(), e);
@@ -81,6 +83,10 @@ public final class ParleyServer {
 
   public ActorSystem<Void> system() {
     return system;
+  }
+
+  public Rooms rooms() {
+    return rooms;
   }
 
   /** Stops the node through coordinated shutdown (unbind, leave the cluster, stop rooms). */

@@ -30,7 +30,7 @@ class TwoClientsTest {
 
   @BeforeAll
   void start(@TempDir Path dataDir) {
-    server = TestServers.start(dataDir);
+    server = TestServers.start(dataDir, Map.of("parley.presence.grace-period", "300ms"));
   }
 
   @AfterAll
@@ -62,9 +62,13 @@ class TwoClientsTest {
         assertThat(joined.path("userId").asText()).isEqualTo("bob");
         assertThat(joined.path("name").asText()).isEqualTo("Bob");
       }
+      JsonNode away = ann.expectEvent("member.away");
+      assertThat(away.path("userId").asText()).isEqualTo("bob");
+      assertThat(away.path("version").asLong()).isEqualTo(3);
       JsonNode left = ann.expectEvent("member.left");
       assertThat(left.path("userId").asText()).isEqualTo("bob");
-      assertThat(left.path("version").asLong()).isEqualTo(3);
+      assertThat(left.path("reason").asText()).isEqualTo("timed_out");
+      assertThat(left.path("version").asLong()).isEqualTo(4);
     }
   }
 

@@ -17,6 +17,7 @@ import io.parley.room.RejectCode;
 import io.parley.room.RoomEvent;
 import io.parley.room.RoomState;
 import io.parley.room.RoomUpdate;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -60,6 +61,9 @@ class FrameEncoderTest {
     return names;
   }
 
+  private static final FrameEncoder.Heartbeat HEARTBEAT =
+      new FrameEncoder.Heartbeat(Duration.ofSeconds(15), Duration.ofSeconds(45));
+
   private static Session session(String id, Instant openedAt) {
     // The connection is only used by the room; the encoder never writes it.
     return new Session(id, null, openedAt);
@@ -73,12 +77,14 @@ class FrameEncoderTest {
     Member zed =
         new Member(
             "zed", "Zed", "#000075", T0, T2, Optional.empty(), true,
-            Map.of("s-z1", session("s-z1", T0), "s-z2", session("s-z2", T1)));
+            Map.of("s-z1", session("s-z1", T0), "s-z2", session("s-z2", T1)),
+            Optional.empty());
     Member bob =
         new Member(
             "bob", "Bob", "#3cb44b", T1, T1,
             Optional.of(new DocumentFocus("doc-1", "canvas")), false,
-            Map.of("s-b1", session("s-b1", T1)));
+            Map.of("s-b1", session("s-b1", T1)),
+            Optional.empty());
     Member amy = Member.joined("amy", "Amy <b>", "#e6194b", session("s-a1", T1));
     Map<String, Member> members = Map.of("bob", bob, "zed", zed, "amy", amy);
     Map<String, KeyEntry> keys =
@@ -151,7 +157,7 @@ class FrameEncoderTest {
 
     @Test
     void carriesSessionAndSnapshot() {
-      JsonNode frame = parse(encoder.welcome("room-1", "s-a1", "amy", sampleState()));
+      JsonNode frame = parse(encoder.welcome("room-1", "s-a1", "amy", sampleState(), HEARTBEAT));
       assertEquals("welcome", frame.get("type").asText());
       assertEquals(FrameEncoder.PROTOCOL_VERSION, frame.get("protocol").asInt());
       assertEquals(1, frame.get("protocol").asInt());
@@ -159,12 +165,13 @@ class FrameEncoderTest {
       assertEquals("s-a1", frame.get("sessionId").asText());
       assertEquals("amy", frame.get("userId").asText());
       assertEquals(9, frame.get("version").asLong());
+      assertEquals(tree("{'intervalMs':15000,'idleTimeoutMs':45000}"), frame.get("heartbeat"));
       assertSampleSnapshot(frame.get("snapshot"));
     }
 
     @Test
     void ofAnEmptyRoom() {
-      JsonNode frame = parse(encoder.welcome("r", "s", "u", RoomState.empty()));
+      JsonNode frame = parse(encoder.welcome("r", "s", "u", RoomState.empty(), HEARTBEAT));
       assertEquals(0, frame.get("version").asLong());
       assertEquals(
           tree("{'version':0,'members':[],'state':{},'chat':[]}"), frame.get("snapshot"));
@@ -179,9 +186,25 @@ class FrameEncoderTest {
     assertSampleSnapshot(document);
 
     JsonNode welcomeSnapshot =
-        parse(encoder.welcome("room-1", "s", "u", state)).get("snapshot").deepCopy();
+        parse(encoder.welcome("room-1", "s", "u", state, HEARTBEAT)).get("snapshot").deepCopy();
     ((com.fasterxml.jackson.databind.node.ObjectNode) welcomeSnapshot).put("roomId", "room-1");
     assertEquals(welcomeSnapshot, document);
+  }
+
+  @Test
+  void presenceDocumentListsMembersWithTheirStatus() {
+    Member away =
+        new Member(
+            "eve", "Eve", "#123456", T0, T1, Optional.empty(), false, Map.of(), Optional.of(T1));
+    RoomState state = new RoomState(4, Map.of("eve", away), Map.of(), List.of());
+    JsonNode document = parse(encoder.presenceDocument("room-1", state));
+    assertEquals(Set.of("roomId", "version", "members"), Set.copyOf(fieldNames(document)));
+    assertEquals(4, document.get("version").asLong());
+    JsonNode eve = document.get("members").get(0);
+    assertEquals("away", eve.get("status").asText());
+    assertEquals(0, eve.get("sessions").asInt());
+    assertEquals(T1.toString(), eve.get("awaySince").asText());
+    assertEquals(T0.toString(), eve.get("joinedAt").asText());
   }
 
   @Nested
@@ -229,10 +252,20 @@ class FrameEncoderTest {
     }
 
     @Test
-    void memberLeft() {
-      JsonNode frame = event(7, new RoomEvent.MemberLeft("amy", "s-1", T2));
-      assertEquals("member.left", frame.get("kind").asText());
+    void memberAway() {
+      JsonNode frame = event(7, new RoomEvent.MemberAway("amy", "s-1", T2));
+      assertEquals("member.away", frame.get("kind").asText());
       assertEquals("s-1", frame.get("sessionId").asText());
+    }
+
+    @Test
+    void memberLeftSaysWhy() {
+      JsonNode left = event(7, new RoomEvent.MemberLeft("amy", RoomEvent.LeaveReason.LEFT, T2));
+      assertEquals("member.left", left.get("kind").asText());
+      assertEquals("left", left.get("reason").asText());
+      JsonNode timedOut =
+          event(8, new RoomEvent.MemberLeft("amy", RoomEvent.LeaveReason.TIMED_OUT, T2));
+      assertEquals("timed_out", timedOut.get("reason").asText());
     }
 
     @Test
@@ -311,6 +344,7 @@ class FrameEncoderTest {
               "MemberJoined",
               "SessionOpened",
               "SessionClosed",
+              "MemberAway",
               "MemberLeft",
               "ReadyChanged",
               "DocumentFocused",
@@ -330,7 +364,8 @@ class FrameEncoderTest {
               new RoomEvent.MemberJoined("u", "s", "n", "#000000", null, T0),
               new RoomEvent.SessionOpened("u", "s", "n", "#000000", null, T0),
               new RoomEvent.SessionClosed("u", "s", T0),
-              new RoomEvent.MemberLeft("u", "s", T0),
+              new RoomEvent.MemberAway("u", "s", T0),
+              new RoomEvent.MemberLeft("u", RoomEvent.LeaveReason.LEFT, T0),
               new RoomEvent.ReadyChanged("u", "c", true, T0),
               new RoomEvent.DocumentFocused("u", "c", Optional.empty(), T0),
               new RoomEvent.KeysChanged("u", "c", List.of(), T0),

@@ -4,13 +4,9 @@ import static io.parley.testing.TestClient.json;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import io.parley.testing.RoomReads;
 import io.parley.testing.ServerProcess;
 import io.parley.testing.TestClient;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -20,12 +16,10 @@ import org.junit.jupiter.api.io.TempDir;
 /** A node process stopped and started again on the same H2 file serves the same room. */
 class RestartTest {
 
-  private static final ObjectMapper JSON = new ObjectMapper();
-
   @TempDir Path work;
 
   @Test
-  void aRestartedNodeServesExactlyTheStateBeforeTheStop() throws Exception {
+  void aRestartedNodeServesExactlyTheStateBeforeTheStop() {
     Path data = work.resolve("data");
     JsonNode before;
     try (ServerProcess first = ServerProcess.start(data)) {
@@ -41,15 +35,18 @@ class RestartTest {
         ann.expectAnswer("m1");
         ann.send(json("type", "leave"));
         assertThat(ann.awaitClosed()).isEqualTo(1000);
+        bob.send(json("type", "leave"));
+        assertThat(bob.awaitClosed()).isEqualTo(1000);
       }
-      before = awaitRoom(first.port(), "planning", 0);
+      RoomReads.awaitPresence(first.port(), "planning", p -> p.path("members").isEmpty());
+      before = RoomReads.room(first.port(), "planning");
       assertThat(first.stop()).as(first.log()).isNotEqualTo(-1);
     }
     assertThat(before.path("members")).isEmpty();
     assertThat(before.path("version").asLong()).isEqualTo(7);
 
     try (ServerProcess second = ServerProcess.start(data)) {
-      JsonNode after = room(second.port(), "planning");
+      JsonNode after = RoomReads.room(second.port(), "planning");
       assertThat(after).isEqualTo(before);
 
       try (TestClient carol = TestClient.join(second.port(), "planning", "carol", "Carol")) {
@@ -61,27 +58,5 @@ class RestartTest {
         assertThat(carol.expectAnswer("c3").path("version").asLong()).isEqualTo(9);
       }
     }
-  }
-
-  /** Reads the room until its members list has the expected size (sessions end asynchronously). */
-  private static JsonNode awaitRoom(int port, String roomId, int members) throws Exception {
-    long deadline = System.nanoTime() + TestClient.WAIT.toNanos();
-    JsonNode room = room(port, roomId);
-    while (room.path("members").size() != members && System.nanoTime() < deadline) {
-      room = room(port, roomId);
-    }
-    return room;
-  }
-
-  private static JsonNode room(int port, String roomId) throws Exception {
-    HttpResponse<String> response =
-        HttpClient.newHttpClient()
-            .send(
-                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/v1/rooms/" + roomId))
-                    .build(),
-                HttpResponse.BodyHandlers.ofString());
-    assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
-    JsonNode body = JSON.readTree(response.body());
-    return body;
   }
 }

@@ -75,9 +75,7 @@ public final class TestClient implements AutoCloseable {
   }
 
   public JsonNode expectEvent(String kind) {
-    return expect(
-        frame -> "event".equals(frame.path("type").asText()) && kind.equals(frame.path("kind").asText()),
-        "an event " + kind);
+    return expect(event(kind), "an event " + kind);
   }
 
   /** The ack or reject answering command {@code id}. */
@@ -115,6 +113,40 @@ public final class TestClient implements AutoCloseable {
       Thread.currentThread().interrupt();
       throw new AssertionError(e);
     }
+  }
+
+  /**
+   * Asserts that no frame matching arrives during {@code period}: the one kind of check that
+   * has to let time pass.
+   */
+  public synchronized void expectNone(Predicate<JsonNode> match, Duration period) {
+    long deadline = System.nanoTime() + period.toNanos();
+    try {
+      while (true) {
+        for (JsonNode frame : untaken) {
+          if (match.test(frame)) {
+            fail("unexpected " + frame + "; received " + received);
+          }
+        }
+        long left = deadline - System.nanoTime();
+        if (left <= 0) {
+          return;
+        }
+        TimeUnit.NANOSECONDS.timedWait(this, left);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError(e);
+    }
+  }
+
+  public static Predicate<JsonNode> event(String kind) {
+    return frame -> "event".equals(frame.path("type").asText()) && kind.equals(frame.path("kind").asText());
+  }
+
+  /** Drops the TCP connection without a WebSocket close frame, as a crashed client would. */
+  public void abort() {
+    socket.abort();
   }
 
   /** Every frame received so far, in order. */

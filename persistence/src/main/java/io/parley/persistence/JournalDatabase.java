@@ -63,10 +63,14 @@ public final class JournalDatabase {
         database.getInt("pool-size"));
   }
 
+  /**
+   * {@code WRITE_DELAY=0}: H2 otherwise writes committed transactions to the file up to 500 ms
+   * later, and a process killed in that window loses changes that were already acknowledged.
+   */
   static String h2Url(Path dataDir) {
     return "jdbc:h2:file:"
         + dataDir.toAbsolutePath().normalize().resolve("parley")
-        + ";DB_CLOSE_DELAY=-1;DATABASE_TO_UPPER=FALSE";
+        + ";DB_CLOSE_DELAY=-1;DATABASE_TO_UPPER=FALSE;WRITE_DELAY=0";
   }
 
   private static Kind kindOf(String url) {

@@ -1,0 +1,54 @@
+package io.parley.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.parley.testing.RoomReads;
+import io.parley.testing.ServerProcess;
+import io.parley.testing.TestClient;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Members connected to a node killed with kill -9 are not left online after it restarts. */
+class CrashPresenceTest {
+
+  @TempDir Path work;
+
+  @Test
+  void membersOfAKilledNodeAreGoneAfterTheGracePeriod() {
+    Path data = work.resolve("data");
+    Map<String, String> env = Map.of("PARLEY_PRESENCE_GRACE", "1s");
+    try (ServerProcess first = ServerProcess.start(data, env)) {
+      TestClient ann = TestClient.join(first.port(), "crash", "ann", "Ann");
+      TestClient bob = TestClient.join(first.port(), "crash", "bob", "Bob");
+      ann.expectEvent("member.joined");
+      first.kill();
+      ann.abort();
+      bob.abort();
+    }
+
+    try (ServerProcess second = ServerProcess.start(data, env)) {
+      JsonNode afterRestart = RoomReads.presence(second.port(), "crash");
+      assertThat(afterRestart.path("members"))
+          .as("no member of the killed node is shown online")
+          .allSatisfy(m -> assertThat(m.path("status").asText()).isEqualTo("away"));
+
+      JsonNode gone =
+          RoomReads.awaitPresence(second.port(), "crash", p -> p.path("members").isEmpty());
+      assertThat(gone.path("version").asLong()).isGreaterThanOrEqualTo(6);
+
+      try (TestClient annAgain = TestClient.join(second.port(), "crash", "ann", "Ann");
+          TestClient carol = TestClient.join(second.port(), "crash", "carol", "Carol")) {
+        JsonNode snapshot = carol.received().get(0).path("snapshot");
+        assertThat(snapshot.path("members")).hasSize(2);
+        assertThat(snapshot.path("members"))
+            .extracting(m -> m.path("userId").asText())
+            .containsExactlyInAnyOrder("ann", "carol");
+        assertThat(annAgain.received().get(0).at("/snapshot/members/0/sessions").asInt())
+            .isEqualTo(1);
+      }
+    }
+  }
+}

@@ -86,4 +86,10 @@ public sealed interface RoomCommand extends CborSerializable {
       implements RoomCommand {}
 
   record GetSnapshot(ActorRef<RoomState> replyTo) implements RoomCommand {}
+
+  /**
+   * Asks for the events after {@code afterVersion} that a connection missed (it resumed, or saw
+   * a gap); answered with {@link SessionReply.Missed}.
+   */
+  record Replay(long afterVersion, ActorRef<SessionInbox> replyTo) implements RoomCommand {}
 }

@@ -59,6 +59,9 @@ public final class RoomEntity
   /** Latest activity per member that changed nothing durable (cursors, pings); memory only. */
   private final Map<String, Instant> lastActivity = new HashMap<>();
 
+  /** The latest events, for connections that resume or missed some. */
+  private final RecentEvents recentEvents;
+
   /**
    * Presence fixes found during recovery (sessions whose connection is gone, graces that ran
    * out while the room was stopped) and not yet persisted. Reads wait for them, so that no
@@ -81,6 +84,7 @@ public final class RoomEntity
     this.shard = shard;
     this.settings = settings;
     this.rules = new RoomRules(new FieldValidator(settings.limits()));
+    this.recentEvents = new RecentEvents(settings.recentEvents());
     this.clock = clock;
   }
 
@@ -131,6 +135,15 @@ public final class RoomEntity
         .onCommand(RoomCommand.SessionActive.class, this::onSessionActive)
         .onCommand(RoomCommand.MoveCursor.class, this::onMoveCursor)
         .onCommand(RoomCommand.GetSnapshot.class, this::onGetSnapshot)
+        .onCommand(
+            RoomCommand.Replay.class,
+            (state, c) ->
+                Effect()
+                    .reply(
+                        c.replyTo(),
+                        new SessionReply.Missed(
+                            c.afterVersion(),
+                            recentEvents.after(c.afterVersion(), state.version()))))
         .onCommand(RoomCommand.PassivateIfEmpty.class, this::onPassivateIfEmpty)
         .onCommand(RoomCommand.RecoveryWatchesChecked.class, this::onRecoveryWatchesChecked)
         .onCommand(RoomCommand.Stop.class, this::onStop)
@@ -142,7 +155,7 @@ public final class RoomEntity
   public EventHandler<RoomState, RoomEvent> eventHandler() {
     return newEventHandlerBuilder()
         .forAnyState()
-        .onAnyEvent((state, event) -> state.apply(event, settings.chatHistory()));
+        .onAnyEvent((state, event) -> state.apply(event, settings.stateBounds()));
   }
 
   private ReplyEffect<RoomEvent, RoomState> onOpenSession(
@@ -220,6 +233,13 @@ public final class RoomEntity
           .thenReply(
               command.replyTo(),
               next -> new CommandReply.Accepted(command.commandId(), next.version()));
+    }
+    if (decision instanceof Decision.Duplicate duplicate) {
+      // A retry of a command already in the journal: its event was delivered when it was
+      // applied, so only the original ack is repeated.
+      return Effect()
+          .reply(
+              command.replyTo(), new CommandReply.Accepted(command.commandId(), duplicate.version()));
     }
     Decision.Reject reject = (Decision.Reject) decision;
     return Effect()
@@ -300,7 +320,8 @@ public final class RoomEntity
 
   /** Runs after an event is in the journal: deliver it, then keep the timers in step. */
   private void afterChange(RoomState next, RoomEvent event, String skipSessionId) {
-    RoomUpdate update = new RoomUpdate.EventDelivered(next.version(), event);
+    RoomUpdate.EventDelivered update = new RoomUpdate.EventDelivered(next.version(), event);
+    recentEvents.append(update);
     forEachSession(next, skipSessionId, session -> session.connection().tell(update));
     if (event instanceof RoomEvent.MemberAway away) {
       timers.startSingleTimer(

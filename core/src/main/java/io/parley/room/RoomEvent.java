@@ -33,6 +33,14 @@ public sealed interface RoomEvent extends CborSerializable {
 
   Instant at();
 
+  /**
+   * An event a member's durable command produced, carrying the command's id: the room remembers
+   * the latest ones (see {@link RoomState#appliedCommands()}) to recognise retries.
+   */
+  sealed interface FromCommand extends RoomEvent {
+    String commandId();
+  }
+
   /** The first session of a user opened: the user is now a member. */
   record MemberJoined(
       String userId,
@@ -73,20 +81,20 @@ public sealed interface RoomEvent extends CborSerializable {
   }
 
   record ReadyChanged(String userId, String commandId, boolean ready, Instant at)
-      implements RoomEvent {}
+      implements FromCommand {}
 
   record DocumentFocused(
       String userId, String commandId, Optional<DocumentFocus> document, Instant at)
-      implements RoomEvent {}
+      implements FromCommand {}
 
   /** One or several keys set or deleted at once, under one version. */
   record KeysChanged(String userId, String commandId, List<KeyOp> ops, Instant at)
-      implements RoomEvent {
+      implements FromCommand {
     public KeysChanged {
       ops = List.copyOf(ops);
     }
   }
 
   record ChatPosted(String userId, String commandId, String text, Instant at)
-      implements RoomEvent {}
+      implements FromCommand {}
 }

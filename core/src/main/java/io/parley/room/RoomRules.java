@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Set;
 
 /**
@@ -89,12 +90,24 @@ public final class RoomRules {
         .orElse(new Decision.Ignore());
   }
 
+  /**
+   * A durable command of a member. A command whose id the same member used for a command the
+   * room still remembers (see {@link RoomState#appliedCommands()}) is a retry, whatever it
+   * contains: it is not applied again and gets the original version. Ids are per member: the
+   * same id from another member is another command. Only applied commands are remembered, so a
+   * rejected one can be corrected and sent again under its id; and an id used again after the
+   * room forgot it is a new command.
+   */
   public Decision durable(RoomState state, RoomCommand.Durable command, Instant now) {
     Optional<Member> author = state.memberOfSession(command.sessionId());
     if (author.isEmpty()) {
       return Decision.reject(RejectCode.NOT_MEMBER, "no open session " + command.sessionId());
     }
     String userId = author.get().userId();
+    OptionalLong applied = state.appliedVersion(userId, command.commandId());
+    if (applied.isPresent()) {
+      return new Decision.Duplicate(applied.getAsLong());
+    }
     Optional<Violation> badId = validator.id("id", command.commandId());
     if (badId.isPresent()) {
       return Decision.reject(RejectCode.VALIDATION, badId.get().toString());

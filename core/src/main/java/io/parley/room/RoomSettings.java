@@ -9,7 +9,9 @@ public record RoomSettings(
     int snapshotEvery,
     int snapshotsKept,
     int chatHistory,
+    int rememberedCommands,
     int mailboxCapacity,
+    int recentEvents,
     Duration gracePeriod,
     Duration passivateAfter,
     FieldLimits limits) {
@@ -20,9 +22,16 @@ public record RoomSettings(
         room.getInt("snapshot-every"),
         room.getInt("snapshots-kept"),
         room.getInt("chat-history"),
+        room.getInt("remembered-commands"),
         room.getInt("mailbox-capacity"),
+        room.getInt("recent-events"),
         parley.getDuration("presence.grace-period"),
         room.getDuration("passivate-after"),
         FieldLimits.fromConfig(parley.getConfig("limits")));
+  }
+
+  /** What the room state keeps of its history: chat messages and commands for retries. */
+  public RoomState.Bounds stateBounds() {
+    return new RoomState.Bounds(chatHistory, rememberedCommands);
   }
 }

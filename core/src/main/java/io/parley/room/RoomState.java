@@ -10,6 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 
 /**
  * A room as the fold of its events. Immutable: snapshots are serialized while the entity goes on,
@@ -17,19 +18,38 @@ import java.util.Optional;
  *
  * @param version the number of durable changes so far; equal to the journal sequence number
  * @param chat the most recent messages, oldest first, at most {@code chatHistory} of them
+ * @param appliedCommands the most recent durable commands the room applied, oldest first, at most
+ *     {@code rememberedCommands} of them: the window in which a retry (the same command id from
+ *     the same user) is recognised and answered with its original version. Derived from the
+ *     events like everything else, so snapshots carry it and recovery rebuilds it. Absent from
+ *     snapshots written before it existed: read as empty.
  */
 public record RoomState(
-    long version, Map<String, Member> members, Map<String, KeyEntry> keys, List<ChatMessage> chat)
+    long version,
+    Map<String, Member> members,
+    Map<String, KeyEntry> keys,
+    List<ChatMessage> chat,
+    List<AppliedCommand> appliedCommands)
     implements CborSerializable {
+
+  /** How much of the room's history the state keeps; from {@link RoomSettings}. */
+  public record Bounds(int chatHistory, int rememberedCommands) {}
 
   public RoomState {
     members = Map.copyOf(members);
     keys = Map.copyOf(keys);
     chat = List.copyOf(chat);
+    appliedCommands = appliedCommands == null ? List.of() : List.copyOf(appliedCommands);
+  }
+
+  /** A state that remembers no commands (as the gateway's tests build them). */
+  public RoomState(
+      long version, Map<String, Member> members, Map<String, KeyEntry> keys, List<ChatMessage> chat) {
+    this(version, members, keys, chat, List.of());
   }
 
   public static RoomState empty() {
-    return new RoomState(0, Map.of(), Map.of(), List.of());
+    return new RoomState(0, Map.of(), Map.of(), List.of(), List.of());
   }
 
   public Optional<Member> memberOfSession(String sessionId) {
@@ -46,8 +66,32 @@ public record RoomState(
     return entry == null ? 0 : entry.version();
   }
 
-  /** Applies one journal event; {@code chatHistory} bounds the chat kept in memory. */
-  public RoomState apply(RoomEvent event, int chatHistory) {
+  /**
+   * The version that {@code userId}'s command {@code commandId} produced, if it is among the
+   * remembered commands. Scans from the newest, where retries are found; a miss compares the
+   * whole window (a thousand entries by default), which is cheap next to a journal write.
+   */
+  public OptionalLong appliedVersion(String userId, String commandId) {
+    for (int i = appliedCommands.size() - 1; i >= 0; i--) {
+      AppliedCommand applied = appliedCommands.get(i);
+      if (applied.commandId().equals(commandId) && applied.userId().equals(userId)) {
+        return OptionalLong.of(applied.version());
+      }
+    }
+    return OptionalLong.empty();
+  }
+
+  /** Applies one journal event; {@code bounds} bound the chat and commands kept in memory. */
+  public RoomState apply(RoomEvent event, Bounds bounds) {
+    RoomState next = fold(event, bounds.chatHistory());
+    if (event instanceof RoomEvent.FromCommand e) {
+      return next.remembering(
+          new AppliedCommand(e.userId(), e.commandId(), next.version), bounds.rememberedCommands());
+    }
+    return next;
+  }
+
+  private RoomState fold(RoomEvent event, int chatHistory) {
     long next = version + 1;
     if (event instanceof RoomEvent.MemberJoined e) {
       Session session = new Session(e.sessionId(), e.connection(), e.at());
@@ -97,7 +141,7 @@ public record RoomState(
             updated.put(userId, member.seenAt(at));
           }
         });
-    return new RoomState(version, updated, keys, chat);
+    return new RoomState(version, updated, keys, chat, appliedCommands);
   }
 
   private Member requireMember(String userId) {
@@ -111,13 +155,13 @@ public record RoomState(
   private RoomState withMember(long next, Member member) {
     Map<String, Member> updated = new HashMap<>(members);
     updated.put(member.userId(), member);
-    return new RoomState(next, updated, keys, chat);
+    return new RoomState(next, updated, keys, chat, appliedCommands);
   }
 
   private RoomState withoutMember(long next, String userId) {
     Map<String, Member> updated = new HashMap<>(members);
     updated.remove(userId);
-    return new RoomState(next, updated, keys, chat);
+    return new RoomState(next, updated, keys, chat, appliedCommands);
   }
 
   private RoomState withKeys(long next, RoomEvent.KeysChanged e) {
@@ -129,7 +173,7 @@ public record RoomState(
         updated.remove(op.key());
       }
     }
-    return new RoomState(next, touched(e.userId(), e.at()), updated, chat);
+    return new RoomState(next, touched(e.userId(), e.at()), updated, chat, appliedCommands);
   }
 
   private RoomState withChat(long next, RoomEvent.ChatPosted e, int chatHistory) {
@@ -139,7 +183,25 @@ public record RoomState(
     if (chatHistory > 0) {
       updated.add(new ChatMessage(e.commandId(), e.userId(), e.text(), e.at(), next));
     }
-    return new RoomState(next, touched(e.userId(), e.at()), keys, updated);
+    return new RoomState(next, touched(e.userId(), e.at()), keys, updated, appliedCommands);
+  }
+
+  /**
+   * This state with {@code applied} as the newest remembered command, the oldest ones dropped
+   * beyond {@code limit}. Copies the window (at most {@code limit} references), as the other
+   * parts of the state are copied when they change.
+   */
+  private RoomState remembering(AppliedCommand applied, int limit) {
+    if (limit <= 0) {
+      return appliedCommands.isEmpty()
+          ? this
+          : new RoomState(version, members, keys, chat, List.of());
+    }
+    int drop = Math.max(0, appliedCommands.size() + 1 - limit);
+    List<AppliedCommand> updated = new ArrayList<>(appliedCommands.size() + 1 - drop);
+    updated.addAll(appliedCommands.subList(drop, appliedCommands.size()));
+    updated.add(applied);
+    return new RoomState(version, members, keys, chat, updated);
   }
 
   private Map<String, Member> touched(String userId, Instant at) {

@@ -1,6 +1,8 @@
 package io.parley.room;
 
 import io.parley.serialization.CborSerializable;
+import java.util.List;
+import java.util.Optional;
 
 /** The answer to {@link RoomCommand.OpenSession}, sent to the connection itself. */
 public sealed interface SessionReply extends SessionInbox, CborSerializable {
@@ -9,6 +11,13 @@ public sealed interface SessionReply extends SessionInbox, CborSerializable {
   record Welcome(String sessionId, RoomState snapshot) implements SessionReply {}
 
   record Refused(String sessionId, RejectCode code, String message) implements SessionReply {}
+
+  /**
+   * The events after {@code afterVersion}, in version order, up to the room's current version;
+   * empty when the room no longer holds all of them in memory (read them from the journal).
+   */
+  record Missed(long afterVersion, Optional<List<RoomUpdate.EventDelivered>> events)
+      implements SessionReply {}
 
   /** The session's {@code leave} is done; the connection may stop. */
   record Left(String sessionId) implements SessionReply {}

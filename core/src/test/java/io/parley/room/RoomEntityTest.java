@@ -1020,6 +1020,176 @@ class RoomEntityTest {
     }
   }
 
+  // ---- retries
+
+  /**
+   * A command sent again under its id by the same member (after a reconnect, say) gets the
+   * original ack with the original version and is applied once.
+   */
+  @Nested
+  class Retries {
+
+    private TestProbe<SessionInbox> alice;
+    private TestProbe<SessionInbox> bob;
+
+    @BeforeEach
+    void aliceAndBob() {
+      startWithAliceAndBob(TestConfig.roomSettings());
+    }
+
+    /** A new room with alice (version 1) and bob (version 2); alice saw bob join. */
+    private void startWithAliceAndBob(RoomSettings settings) {
+      room = startRoom(settings);
+      alice = join("s-alice", "alice");
+      bob = join("s-bob", "bob");
+      alice.expectMessageClass(RoomUpdate.EventDelivered.class);
+    }
+
+    /** Runs an accepted command and consumes its delivery on both connections. */
+    private CommandReply.Accepted applied(Function<ActorRef<CommandReply>, RoomCommand> command) {
+      CommandReply.Accepted accepted = run(command).replyOfType(CommandReply.Accepted.class);
+      assertEquals(accepted.version(), alice.expectMessageClass(RoomUpdate.EventDelivered.class).version());
+      assertEquals(accepted.version(), bob.expectMessageClass(RoomUpdate.EventDelivered.class).version());
+      return accepted;
+    }
+
+    /**
+     * Asserts {@code command} is acked with {@code version} as a retry: nothing persisted, the
+     * state unchanged, nothing delivered (each connection's next message is the next change).
+     */
+    private void assertRetryAcked(
+        String commandId, long version, Function<ActorRef<CommandReply>, RoomCommand> command) {
+      RoomState before = room.getState();
+      int journalBefore = journal().size();
+
+      CommandResultWithReply<RoomCommand, RoomEvent, RoomState, CommandReply> result = run(command);
+
+      assertEquals(new CommandReply.Accepted(commandId, version), result.reply());
+      assertTrue(result.hasNoEvents(), () -> "persisted " + result.events());
+      assertEquals(journalBefore, journal().size());
+      assertEquals(before, result.state());
+      CommandReply.Accepted next = applied(r -> new RoomCommand.SetReady("next-" + journalBefore, "s-bob", true, r));
+      assertEquals(before.version() + 1, next.version());
+    }
+
+    @Test
+    void theSameIdTwiceIsAckedWithTheOriginalVersionAndAppliedOnce() {
+      assertEquals(
+          new CommandReply.Accepted("c1", 3), applied(r -> new RoomCommand.PostChat("c1", "s-alice", "hello", r)));
+      applied(r -> new RoomCommand.SetReady("c2", "s-bob", true, r));
+
+      assertRetryAcked("c1", 3, r -> new RoomCommand.PostChat("c1", "s-alice", "hello", r));
+
+      assertEquals(List.of(new ChatMessage("c1", "alice", "hello", NOW, 3)), room.getState().chat());
+      assertEquals(
+          List.of(new AppliedCommand("alice", "c1", 3), new AppliedCommand("bob", "c2", 4), new AppliedCommand("bob", "next-4", 5)),
+          room.getState().appliedCommands());
+    }
+
+    @Test
+    void aCompareAndSetResentFromANewSessionAfterAReconnectGetsItsAckInsteadOfAConflict() {
+      applied(r -> new RoomCommand.ChangeKeys("c1", "s-alice", List.of(set("k", JSON.numberNode(1), 0)), r));
+      // the ack was lost with alice's connection; she reconnects and sends the command again
+      room.runCommand(lost("s-alice"));
+      bob.expectMessage(delivered(4, new RoomEvent.MemberAway("alice", "s-alice", NOW)));
+      alice = join("s-alice-2", "alice");
+      bob.expectMessageClass(RoomUpdate.EventDelivered.class);
+
+      assertRetryAcked(
+          "c1", 3, r -> new RoomCommand.ChangeKeys("c1", "s-alice-2", List.of(set("k", JSON.numberNode(1), 0)), r));
+
+      assertEquals(new KeyEntry(JSON.numberNode(1), 3, "alice", NOW), room.getState().keys().get("k"));
+    }
+
+    @Test
+    void theSameIdFromAnotherMemberIsAnotherCommand() {
+      applied(r -> new RoomCommand.SetReady("c1", "s-alice", true, r));
+
+      var result = run(r -> new RoomCommand.SetReady("c1", "s-bob", true, r));
+
+      assertEquals(new CommandReply.Accepted("c1", 4), result.reply());
+      assertEquals(List.of(new RoomEvent.ReadyChanged("bob", "c1", true, NOW)), result.events());
+      alice.expectMessage(delivered(4, new RoomEvent.ReadyChanged("bob", "c1", true, NOW)));
+      bob.expectMessage(delivered(4, new RoomEvent.ReadyChanged("bob", "c1", true, NOW)));
+      assertRetryAcked("c1", 4, r -> new RoomCommand.SetReady("c1", "s-bob", true, r));
+      assertRetryAcked("c1", 3, r -> new RoomCommand.SetReady("c1", "s-alice", true, r));
+    }
+
+    @Test
+    void aRejectedCommandIsNotRememberedSoItsCorrectedRetryIsApplied() {
+      applied(r -> new RoomCommand.ChangeKeys("c1", "s-alice", List.of(set("k", JSON.numberNode(1))), r));
+      assertRejected(
+          RejectCode.CONFLICT, r -> new RoomCommand.ChangeKeys("c2", "s-bob", List.of(set("k", JSON.numberNode(2), 0)), r), alice);
+      bob.expectMessageClass(RoomUpdate.EventDelivered.class); // assertRejected's probe change, version 4
+
+      var result = run(r -> new RoomCommand.ChangeKeys("c2", "s-bob", List.of(set("k", JSON.numberNode(2), 3)), r));
+
+      assertEquals(new CommandReply.Accepted("c2", 5), result.reply());
+      assertEquals(1, result.events().size());
+      assertEquals(new KeyEntry(JSON.numberNode(2), 5, "bob", NOW), result.state().keys().get("k"));
+    }
+
+    @Test
+    void aRetryIsRecognisedAfterARestartFromTheEvents() {
+      applied(r -> new RoomCommand.PostChat("c1", "s-alice", "hello", r));
+      applied(r -> new RoomCommand.FocusDocument("c2", "s-bob", Optional.of(new DocumentFocus("d", "text")), r));
+      RoomState before = room.getState();
+
+      RoomState recovered = room.restart().state();
+
+      assertEquals(before, recovered);
+      assertEquals(
+          List.of(new AppliedCommand("alice", "c1", 3), new AppliedCommand("bob", "c2", 4)), recovered.appliedCommands());
+      assertRetryAcked("c1", 3, r -> new RoomCommand.PostChat("c1", "s-alice", "hello", r));
+      assertRetryAcked("c2", 4, r -> new RoomCommand.FocusDocument("c2", "s-bob", Optional.empty(), r));
+    }
+
+    @Test
+    void aRetryIsRecognisedAfterARestartFromASnapshotAlone() {
+      startWithAliceAndBob(TestConfig.roomSettings("room.snapshot-every = 3"));
+      RoomState atThree = room.getState().apply(new RoomEvent.ChatPosted("alice", "c1", "hello", NOW),
+          TestConfig.roomSettings().stateBounds());
+      applied(r -> new RoomCommand.PostChat("c1", "s-alice", "hello", r));
+      SnapshotTestKit snapshots = room.snapshotTestKit().orElseThrow();
+      kit.createTestProbe()
+          .awaitAssert(
+              () -> {
+                assertEquals(
+                    List.of(Pair.create(3L, (Object) atThree)),
+                    snapshots.persistedInStorage(persistenceId()).stream()
+                        .map(p -> Pair.create(p.first().sequenceNr(), p.second()))
+                        .collect(Collectors.toList()));
+                return null;
+              });
+      // Remove every event from the journal: only the snapshot can bring the window back.
+      room.persistenceTestKit().clearByIdPreservingSeqNumbers(persistenceId());
+
+      RoomState recovered = room.restart().state();
+
+      assertEquals(atThree, recovered);
+      assertEquals(List.of(new AppliedCommand("alice", "c1", 3)), recovered.appliedCommands());
+      assertRetryAcked("c1", 3, r -> new RoomCommand.PostChat("c1", "s-alice", "hello", r));
+    }
+
+    @Test
+    void onlyTheLatestRememberedCommandsAreRecognisedAndAnOlderIdIsANewCommand() {
+      startWithAliceAndBob(TestConfig.roomSettings("room.remembered-commands = 2"));
+      applied(r -> new RoomCommand.PostChat("c1", "s-alice", "one", r));
+      applied(r -> new RoomCommand.PostChat("c2", "s-alice", "two", r));
+      applied(r -> new RoomCommand.PostChat("c3", "s-alice", "three", r));
+      assertEquals(
+          List.of(new AppliedCommand("alice", "c2", 4), new AppliedCommand("alice", "c3", 5)),
+          room.getState().appliedCommands());
+
+      assertRetryAcked("c3", 5, r -> new RoomCommand.PostChat("c3", "s-alice", "three", r));
+      // c2 was pushed out by the probe change of assertRetryAcked; c1 long before
+      var again = run(r -> new RoomCommand.PostChat("c1", "s-alice", "one", r));
+
+      assertEquals(new CommandReply.Accepted("c1", 7), again.reply());
+      assertEquals(List.of(new RoomEvent.ChatPosted("alice", "c1", "one", NOW)), again.events());
+    }
+  }
+
   // ---- recovery
 
   @Nested

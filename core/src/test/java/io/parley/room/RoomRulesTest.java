@@ -33,6 +33,7 @@ class RoomRulesTest {
   private static final RoomRules RULES = new RoomRules(new FieldValidator(LIMITS));
   private static final Instant NOW = Instant.parse("2025-02-03T04:05:06Z");
   private static final JsonNodeFactory JSON = JsonNodeFactory.instance;
+  private static final RoomState.Bounds BOUNDS = TestConfig.roomSettings().stateBounds();
 
   /** alice (session a1) and bob (sessions b1 and b2); key "k" written at version 4. */
   private static final RoomState ROOM =
@@ -46,7 +47,7 @@ class RoomRulesTest {
   private static RoomState fold(RoomEvent... events) {
     RoomState state = RoomState.empty();
     for (RoomEvent event : events) {
-      state = state.apply(event, 50);
+      state = state.apply(event, BOUNDS);
     }
     return state;
   }
@@ -211,7 +212,7 @@ class RoomRulesTest {
 
     @Test
     void closingTheSecondToLastThenTheLastSessionEndsAsTheLastOneEnded() {
-      RoomState afterFirst = ROOM.apply(accepted(RULES.closeSession(ROOM, "b2", LOST, NOW)), 50);
+      RoomState afterFirst = ROOM.apply(accepted(RULES.closeSession(ROOM, "b2", LOST, NOW)), BOUNDS);
       assertEquals(
           new RoomEvent.MemberLeft("bob", RoomEvent.LeaveReason.LEFT, NOW),
           accepted(RULES.closeSession(afterFirst, "b1", LEAVE, NOW)));
@@ -228,7 +229,7 @@ class RoomRulesTest {
 
     @Test
     void closingTheLostSessionOfAnAwayMemberAgainIsIgnored() {
-      RoomState aliceAway = ROOM.apply(new RoomEvent.MemberAway("alice", "a1", NOW), 50);
+      RoomState aliceAway = ROOM.apply(new RoomEvent.MemberAway("alice", "a1", NOW), BOUNDS);
       for (RoomCommand.SessionEnd end : RoomCommand.SessionEnd.values()) {
         assertInstanceOf(Decision.Ignore.class, RULES.closeSession(aliceAway, "a1", end, NOW));
       }
@@ -239,7 +240,7 @@ class RoomRulesTest {
   class GraceExpiring {
 
     private final Instant later = NOW.plusSeconds(10);
-    private final RoomState aliceAway = ROOM.apply(new RoomEvent.MemberAway("alice", "a1", NOW), 50);
+    private final RoomState aliceAway = ROOM.apply(new RoomEvent.MemberAway("alice", "a1", NOW), BOUNDS);
 
     @Test
     void anAwayMemberWhoseGraceEndedLeavesTimedOut() {
@@ -260,7 +261,7 @@ class RoomRulesTest {
       assertInstanceOf(Decision.Ignore.class, RULES.graceExpired(ROOM, "carol", later));
       assertInstanceOf(Decision.Ignore.class, RULES.graceExpired(RoomState.empty(), "alice", later));
       RoomState aliceGone =
-          aliceAway.apply(new RoomEvent.MemberLeft("alice", RoomEvent.LeaveReason.TIMED_OUT, later), 50);
+          aliceAway.apply(new RoomEvent.MemberLeft("alice", RoomEvent.LeaveReason.TIMED_OUT, later), BOUNDS);
       assertInstanceOf(Decision.Ignore.class, RULES.graceExpired(aliceGone, "alice", later));
     }
 
@@ -268,7 +269,7 @@ class RoomRulesTest {
     void anAwayMemberThatReconnectsOpensASessionAndThenStays() {
       RoomEvent back = accepted(RULES.openSession(aliceAway, open("a2", "alice", "Alice", "#aa0000"), later));
       assertEquals(new RoomEvent.SessionOpened("alice", "a2", "Alice", "#aa0000", null, later), back);
-      assertInstanceOf(Decision.Ignore.class, RULES.graceExpired(aliceAway.apply(back, 50), "alice", later));
+      assertInstanceOf(Decision.Ignore.class, RULES.graceExpired(aliceAway.apply(back, BOUNDS), "alice", later));
     }
 
     @Test
@@ -405,6 +406,78 @@ class RoomRulesTest {
     void notMemberIsDecidedBeforeValidation() {
       rejected(RULES.durable(ROOM, new RoomCommand.PostChat("bad id", "ghost", "", null), NOW), RejectCode.NOT_MEMBER);
       rejected(RULES.durable(RoomState.empty(), new RoomCommand.SetReady("c1", "a1", true, null), NOW), RejectCode.NOT_MEMBER);
+    }
+  }
+
+  /** ROOM remembers alice's "c0", which wrote "k" at version 4. */
+  @Nested
+  class Retries {
+
+    private long duplicate(Decision decision) {
+      return assertInstanceOf(Decision.Duplicate.class, decision, () -> "expected duplicate: " + decision).version();
+    }
+
+    @Test
+    void aCommandIdTheMemberAlreadyUsedIsADuplicateWithTheOriginalVersion() {
+      assertEquals(
+          4, duplicate(RULES.durable(ROOM, new RoomCommand.ChangeKeys("c0", "a1", List.of(set("k", JSON.textNode("v"))), null), NOW)));
+    }
+
+    @Test
+    void aRetriedCompareAndSetIsADuplicateRatherThanAConflictWithItself() {
+      KeyOp create = set("fresh", JSON.numberNode(1), 0);
+      RoomState after = ROOM.apply(accepted(RULES.durable(ROOM, new RoomCommand.ChangeKeys("c1", "b1", List.of(create), null), NOW)), BOUNDS);
+
+      assertEquals(5, duplicate(RULES.durable(after, new RoomCommand.ChangeKeys("c1", "b1", List.of(create), null), NOW)));
+    }
+
+    @Test
+    void aRetryFromAnotherSessionOfTheSameMemberIsADuplicate() {
+      RoomState after = ROOM.apply(accepted(RULES.durable(ROOM, new RoomCommand.PostChat("m1", "b1", "hi", null), NOW)), BOUNDS);
+
+      assertEquals(5, duplicate(RULES.durable(after, new RoomCommand.PostChat("m1", "b2", "hi", null), NOW)));
+    }
+
+    @Test
+    void theIdDecidesWhateverTheCommandSays() {
+      List<RoomCommand.Durable> commands =
+          List.of(
+              new RoomCommand.SetReady("c0", "a1", true, null),
+              new RoomCommand.PostChat("c0", "a1", "", null),
+              new RoomCommand.FocusDocument("c0", "a1", Optional.of(new DocumentFocus("d", "Bad Type")), null),
+              new RoomCommand.ChangeKeys("c0", "a1", List.of(), null));
+      for (RoomCommand.Durable command : commands) {
+        assertEquals(4, duplicate(RULES.durable(ROOM, command, NOW)), command::toString);
+      }
+    }
+
+    @Test
+    void theSameIdFromAnotherMemberIsAnotherCommand() {
+      assertEquals(
+          new RoomEvent.ReadyChanged("bob", "c0", true, NOW),
+          accepted(RULES.durable(ROOM, new RoomCommand.SetReady("c0", "b1", true, null), NOW)));
+    }
+
+    @Test
+    void notMemberIsDecidedBeforeTheDuplicate() {
+      RoomState aliceAway = ROOM.apply(new RoomEvent.MemberAway("alice", "a1", NOW), BOUNDS);
+      rejected(RULES.durable(aliceAway, new RoomCommand.SetReady("c0", "a1", true, null), NOW), RejectCode.NOT_MEMBER);
+      rejected(RULES.durable(ROOM, new RoomCommand.SetReady("c0", "ghost", true, null), NOW), RejectCode.NOT_MEMBER);
+    }
+
+    @Test
+    void anIdNoLongerInTheWindowIsANewCommand() {
+      RoomState.Bounds two = new RoomState.Bounds(50, 2);
+      RoomState state = ROOM;
+      for (String id : List.of("c1", "c2")) {
+        state = state.apply(accepted(RULES.durable(state, new RoomCommand.SetReady(id, "a1", true, null), NOW)), two);
+      }
+      assertEquals(List.of(new AppliedCommand("alice", "c1", 5), new AppliedCommand("alice", "c2", 6)), state.appliedCommands());
+
+      assertEquals(
+          new RoomEvent.ReadyChanged("alice", "c0", false, NOW),
+          accepted(RULES.durable(state, new RoomCommand.SetReady("c0", "a1", false, null), NOW)));
+      assertEquals(5, duplicate(RULES.durable(state, new RoomCommand.SetReady("c1", "a1", false, null), NOW)));
     }
   }
 

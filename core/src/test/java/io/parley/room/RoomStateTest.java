@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
@@ -27,6 +28,8 @@ import org.junit.jupiter.api.Test;
 class RoomStateTest {
 
   private static final int CHAT_HISTORY = 3;
+  private static final int REMEMBERED_COMMANDS = 4;
+  private static final RoomState.Bounds BOUNDS = new RoomState.Bounds(CHAT_HISTORY, REMEMBERED_COMMANDS);
   private static final Instant T0 = Instant.parse("2025-01-01T10:00:00Z");
   private static final JsonNodeFactory JSON = JsonNodeFactory.instance;
 
@@ -37,9 +40,13 @@ class RoomStateTest {
   private static RoomState fold(RoomState state, RoomEvent... events) {
     RoomState current = state;
     for (RoomEvent event : events) {
-      current = current.apply(event, CHAT_HISTORY);
+      current = current.apply(event, BOUNDS);
     }
     return current;
+  }
+
+  private static RoomState.Bounds chatHistory(int messages) {
+    return new RoomState.Bounds(messages, REMEMBERED_COMMANDS);
   }
 
   private static RoomState fold(RoomEvent... events) {
@@ -444,18 +451,18 @@ class RoomStateTest {
 
   @Test
   void chatHistoryOfOneKeepsOnlyTheLastMessage() {
-    RoomState state = RoomState.empty().apply(joined("alice", "s1", 0), 1);
-    state = state.apply(chat("alice", "m1", "one", 1), 1);
-    state = state.apply(chat("alice", "m2", "two", 2), 1);
+    RoomState state = RoomState.empty().apply(joined("alice", "s1", 0), chatHistory(1));
+    state = state.apply(chat("alice", "m1", "one", 1), chatHistory(1));
+    state = state.apply(chat("alice", "m2", "two", 2), chatHistory(1));
 
     assertEquals(List.of(new ChatMessage("m2", "alice", "two", at(2), 3)), state.chat());
   }
 
   @Test
   void chatHistoryOfZeroKeepsNoMessageButStillCountsTheVersion() {
-    RoomState state = RoomState.empty().apply(joined("alice", "s1", 0), 0);
-    state = state.apply(chat("alice", "m1", "one", 1), 0);
-    state = state.apply(chat("alice", "m2", "two", 2), 0);
+    RoomState state = RoomState.empty().apply(joined("alice", "s1", 0), chatHistory(0));
+    state = state.apply(chat("alice", "m1", "one", 1), chatHistory(0));
+    state = state.apply(chat("alice", "m2", "two", 2), chatHistory(0));
 
     assertTrue(state.chat().isEmpty());
     assertEquals(3, state.version());
@@ -465,7 +472,7 @@ class RoomStateTest {
   void aSmallerChatHistoryAfterARestartTrimsTheOldMessagesOnTheNextPost() {
     RoomState state = fold(joined("alice", "s1", 0), chat("alice", "m1", "1", 1), chat("alice", "m2", "2", 2),
         chat("alice", "m3", "3", 3));
-    RoomState trimmed = state.apply(chat("alice", "m4", "4", 4), 2);
+    RoomState trimmed = state.apply(chat("alice", "m4", "4", 4), chatHistory(2));
 
     assertEquals(List.of("m3", "m4"), trimmed.chat().stream().map(ChatMessage::id).collect(Collectors.toList()));
   }
@@ -487,7 +494,7 @@ class RoomStateTest {
 
     RoomState state = RoomState.empty();
     for (int i = 0; i < events.size(); i++) {
-      RoomState next = state.apply(events.get(i), CHAT_HISTORY);
+      RoomState next = state.apply(events.get(i), BOUNDS);
       assertEquals(state.version() + 1, next.version(), "after " + events.get(i));
       assertEquals(i + 1, next.version());
       state = next;
@@ -516,19 +523,19 @@ class RoomStateTest {
     RoomState empty = RoomState.empty();
     assertThrows(
         IllegalStateException.class,
-        () -> empty.apply(new RoomEvent.ReadyChanged("ghost", "c1", true, at(1)), CHAT_HISTORY));
+        () -> empty.apply(new RoomEvent.ReadyChanged("ghost", "c1", true, at(1)), BOUNDS));
     assertThrows(
         IllegalStateException.class,
-        () -> empty.apply(new RoomEvent.SessionClosed("ghost", "s1", at(1)), CHAT_HISTORY));
+        () -> empty.apply(new RoomEvent.SessionClosed("ghost", "s1", at(1)), BOUNDS));
     assertThrows(
         IllegalStateException.class,
-        () -> empty.apply(new RoomEvent.SessionOpened("ghost", "s1", "G", "#000000", null, at(1)), CHAT_HISTORY));
+        () -> empty.apply(new RoomEvent.SessionOpened("ghost", "s1", "G", "#000000", null, at(1)), BOUNDS));
     assertThrows(
         IllegalStateException.class,
-        () -> empty.apply(new RoomEvent.DocumentFocused("ghost", "c1", Optional.empty(), at(1)), CHAT_HISTORY));
+        () -> empty.apply(new RoomEvent.DocumentFocused("ghost", "c1", Optional.empty(), at(1)), BOUNDS));
     assertThrows(
         IllegalStateException.class,
-        () -> empty.apply(new RoomEvent.MemberAway("ghost", "s1", at(1)), CHAT_HISTORY));
+        () -> empty.apply(new RoomEvent.MemberAway("ghost", "s1", at(1)), BOUNDS));
   }
 
   @Test
@@ -549,5 +556,140 @@ class RoomStateTest {
     assertThrows(UnsupportedOperationException.class, () -> before.members().clear());
     assertThrows(UnsupportedOperationException.class, () -> before.keys().clear());
     assertThrows(UnsupportedOperationException.class, () -> before.chat().clear());
+    assertThrows(UnsupportedOperationException.class, () -> before.appliedCommands().clear());
+  }
+
+  // ---- remembered commands (retries)
+
+  private static AppliedCommand applied(String userId, String commandId, long version) {
+    return new AppliedCommand(userId, commandId, version);
+  }
+
+  @Test
+  void everyEventOfADurableCommandIsRememberedWithItsAuthorIdAndVersion() {
+    RoomState state =
+        fold(
+            joined("alice", "s1", 1),
+            joined("bob", "s2", 2),
+            new RoomEvent.ReadyChanged("alice", "r1", true, at(3)),
+            new RoomEvent.SessionOpened("bob", "s3", "Bob", "#000000", null, at(4)),
+            new RoomEvent.DocumentFocused("bob", "f1", Optional.empty(), at(5)),
+            new RoomEvent.SessionClosed("bob", "s3", at(6)),
+            keys("alice", "k1", 7, set("k", JSON.numberNode(1))));
+
+    assertEquals(
+        List.of(applied("alice", "r1", 3), applied("bob", "f1", 5), applied("alice", "k1", 7)),
+        state.appliedCommands(),
+        "presence events come from no command and are not remembered");
+    assertEquals(OptionalLong.of(3), state.appliedVersion("alice", "r1"));
+    assertEquals(OptionalLong.of(5), state.appliedVersion("bob", "f1"));
+    assertEquals(OptionalLong.of(7), state.appliedVersion("alice", "k1"));
+    assertEquals(OptionalLong.empty(), state.appliedVersion("bob", "r1"), "ids are per user");
+    assertEquals(OptionalLong.empty(), state.appliedVersion("alice", "f1"));
+    assertEquals(OptionalLong.empty(), state.appliedVersion("alice", "never"));
+    assertEquals(OptionalLong.empty(), RoomState.empty().appliedVersion("alice", "r1"));
+  }
+
+  @Test
+  void theSameIdFromTwoUsersIsRememberedTwice() {
+    RoomState state =
+        fold(joined("alice", "s1", 1), joined("bob", "s2", 2), chat("alice", "m1", "a", 3), chat("bob", "m1", "b", 4));
+
+    assertEquals(List.of(applied("alice", "m1", 3), applied("bob", "m1", 4)), state.appliedCommands());
+    assertEquals(OptionalLong.of(3), state.appliedVersion("alice", "m1"));
+    assertEquals(OptionalLong.of(4), state.appliedVersion("bob", "m1"));
+  }
+
+  @Test
+  void theWindowKeepsOnlyTheMostRecentCommandsOldestFirst() {
+    List<RoomEvent> events = new ArrayList<>();
+    events.add(joined("alice", "s1", 0));
+    for (int i = 1; i <= REMEMBERED_COMMANDS + 2; i++) {
+      events.add(new RoomEvent.ReadyChanged("alice", "c" + i, i % 2 == 0, at(i)));
+    }
+    RoomState state = fold(events.toArray(new RoomEvent[0]));
+
+    assertEquals(REMEMBERED_COMMANDS + 3, state.version());
+    assertEquals(
+        List.of(applied("alice", "c3", 4), applied("alice", "c4", 5), applied("alice", "c5", 6), applied("alice", "c6", 7)),
+        state.appliedCommands());
+    assertEquals(OptionalLong.empty(), state.appliedVersion("alice", "c1"), "the oldest is forgotten");
+    assertEquals(OptionalLong.empty(), state.appliedVersion("alice", "c2"));
+    assertEquals(OptionalLong.of(4), state.appliedVersion("alice", "c3"));
+  }
+
+  @Test
+  void anIdUsedAgainIsRememberedWithItsLatestVersion() {
+    // The rules never let a remembered id through; an id used again after it was forgotten is.
+    RoomState state =
+        fold(
+            joined("alice", "s1", 0),
+            chat("alice", "m1", "first", 1),
+            chat("alice", "m2", "2", 2),
+            chat("alice", "m3", "3", 3),
+            chat("alice", "m4", "4", 4),
+            chat("alice", "m5", "5", 5),
+            chat("alice", "m1", "again", 6));
+
+    assertEquals(OptionalLong.of(7), state.appliedVersion("alice", "m1"));
+  }
+
+  @Test
+  void aSmallerWindowAfterARestartTrimsTheOldCommandsOnTheNextOne() {
+    RoomState state = fold(joined("alice", "s1", 0), chat("alice", "m1", "1", 1), chat("alice", "m2", "2", 2),
+        chat("alice", "m3", "3", 3));
+
+    RoomState trimmed = state.apply(chat("alice", "m4", "4", 4), new RoomState.Bounds(CHAT_HISTORY, 2));
+
+    assertEquals(List.of(applied("alice", "m3", 4), applied("alice", "m4", 5)), trimmed.appliedCommands());
+  }
+
+  @Test
+  void aWindowOfZeroRemembersNothingButStillCountsTheVersion() {
+    RoomState.Bounds none = new RoomState.Bounds(CHAT_HISTORY, 0);
+    RoomState state = RoomState.empty().apply(joined("alice", "s1", 0), none);
+    state = state.apply(chat("alice", "m1", "one", 1), none);
+    state = state.apply(new RoomEvent.ReadyChanged("alice", "r1", true, at(2)), none);
+
+    assertEquals(List.of(), state.appliedCommands());
+    assertEquals(3, state.version());
+    assertEquals(OptionalLong.empty(), state.appliedVersion("alice", "m1"));
+  }
+
+  @Test
+  void theWindowIsRebuiltTheSameByAFoldFromScratchAndFromAnyIntermediateState() {
+    List<RoomEvent> events = new ArrayList<>();
+    events.add(joined("alice", "s1", 0));
+    events.add(joined("bob", "s2", 0));
+    for (int i = 1; i <= 9; i++) {
+      String userId = i % 3 == 0 ? "bob" : "alice";
+      events.add(i % 2 == 0 ? chat(userId, "c" + i, "text " + i, i) : keys(userId, "c" + i, i, set("k" + i, JSON.numberNode(i))));
+    }
+
+    RoomState fromScratch = fold(events.toArray(new RoomEvent[0]));
+
+    assertEquals(
+        List.of(applied("bob", "c6", 8), applied("alice", "c7", 9), applied("alice", "c8", 10), applied("bob", "c9", 11)),
+        fromScratch.appliedCommands());
+    for (int cut = 0; cut <= events.size(); cut++) {
+      // a snapshot at `cut`, then the events after it
+      RoomState snapshot = fold(events.subList(0, cut).toArray(new RoomEvent[0]));
+      RoomState recovered = fold(snapshot, events.subList(cut, events.size()).toArray(new RoomEvent[0]));
+      assertEquals(fromScratch.appliedCommands(), recovered.appliedCommands(), "snapshot at " + cut);
+      assertEquals(fromScratch, recovered);
+    }
+  }
+
+  @Test
+  void withActivityKeepsTheWindow() {
+    RoomState state = fold(joined("alice", "s1", 1), chat("alice", "m1", "hi", 2));
+    assertEquals(state.appliedCommands(), state.withActivity(Map.of("alice", at(9))).appliedCommands());
+  }
+
+  @Test
+  void aStateBuiltWithoutAWindowRemembersNothing() {
+    RoomState state = new RoomState(3, Map.of(), Map.of(), List.of());
+    assertEquals(List.of(), state.appliedCommands());
+    assertEquals(state, new RoomState(3, Map.of(), Map.of(), List.of(), null), "an old snapshot has no window");
   }
 }

@@ -8,9 +8,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.dataformat.cbor.CBORFactory;
 import io.parley.presence.DocumentFocus;
 import io.parley.presence.Member;
 import io.parley.presence.Session;
+import io.parley.room.AppliedCommand;
 import io.parley.room.ChatMessage;
 import io.parley.room.CommandReply;
 import io.parley.room.KeyEntry;
@@ -157,7 +160,17 @@ class SerializationRoundTripTest {
         keys,
         List.of(
             new ChatMessage("m1", "alice", "hello\nworld", T1, 40),
-            new ChatMessage("m2", "bob", "\uD83D\uDE00", T2, 41)));
+            new ChatMessage("m2", "bob", "\uD83D\uDE00", T2, 41)),
+        appliedCommands());
+  }
+
+  /** The window of remembered commands, oldest first; the same id from two users included. */
+  private List<AppliedCommand> appliedCommands() {
+    return List.of(
+        new AppliedCommand("alice", "c1", 38),
+        new AppliedCommand("bob", "c1", 39),
+        new AppliedCommand("alice", "m1", 40),
+        new AppliedCommand("bob", "m2", 41));
   }
 
   private List<RoomEvent> everyEvent() {
@@ -197,6 +210,7 @@ class SerializationRoundTripTest {
     samples.add(new RoomCommand.MoveCursor("a1", 10.25, -3.5, Optional.of("doc-1")));
     samples.add(new RoomCommand.MoveCursor("a1", 0, Double.MAX_VALUE, Optional.empty()));
     samples.add(new RoomCommand.GetSnapshot(stateReplyTo));
+    samples.add(new RoomCommand.Replay(7, connection));
     // events, alone and as delivered to the connections
     long version = 1;
     for (RoomEvent event : everyEvent()) {
@@ -214,6 +228,8 @@ class SerializationRoundTripTest {
     samples.add(new SessionReply.Welcome("a1", RoomState.empty()));
     samples.add(new SessionReply.Refused("a1", RejectCode.VALIDATION, "color: must be a hex colour like #1e90ff"));
     samples.add(new SessionReply.Left("a1"));
+    samples.add(new SessionReply.Missed(3, Optional.empty()));
+    samples.add(new SessionReply.Missed(3, Optional.of(List.of(new RoomUpdate.EventDelivered(4, new RoomEvent.ReadyChanged("u", "c", true, T1))))));
     // state and its parts
     samples.add(RoomState.empty());
     samples.add(fullState());
@@ -223,6 +239,8 @@ class SerializationRoundTripTest {
     samples.add(session("a1", connection));
     samples.add(new DocumentFocus("doc-1", "canvas"));
     samples.add(new ChatMessage("m1", "alice", "hello", T1, 3));
+    samples.add(new AppliedCommand("alice", "c1", 3));
+    samples.add(new RoomState(7, Map.of("bob", bob()), Map.of(), List.of(), appliedCommands()));
     samples.add(new KeyEntry(json("{\"a\":[1,2,{\"b\":null}]}"), 9, "alice", T2));
     samples.add(new KeyEntry(JSON.nullNode(), 9, "alice", T2));
     samples.addAll(allKindsOfOps());
@@ -294,7 +312,14 @@ class SerializationRoundTripTest {
       collectConcrete(family, expected);
     }
     expected.addAll(
-        List.of(RoomState.class, Member.class, Session.class, DocumentFocus.class, ChatMessage.class, KeyEntry.class));
+        List.of(
+            RoomState.class,
+            Member.class,
+            Session.class,
+            DocumentFocus.class,
+            ChatMessage.class,
+            KeyEntry.class,
+            AppliedCommand.class));
 
     Set<Class<?>> sampled = samples().stream().map(Object::getClass).collect(Collectors.toSet());
     Set<String> missing =
@@ -311,6 +336,26 @@ class SerializationRoundTripTest {
     } else if (!type.isInterface()) {
       into.add(type);
     }
+  }
+
+  /** A snapshot written before rooms remembered commands has no window: it reads as empty. */
+  @Test
+  void aRoomStateWithoutTheWindowOfCommandsReadsWithAnEmptyWindow() throws Exception {
+    RoomState state = fullState();
+    Serializer serializer = serialization().findSerializerFor(state);
+    ObjectMapper cbor = new ObjectMapper(new CBORFactory());
+    ObjectNode tree = (ObjectNode) cbor.readTree(serialization().serialize(state).get());
+    assertTrue(tree.has("appliedCommands"), () -> "fields: " + tree);
+    tree.remove("appliedCommands");
+    byte[] old = cbor.writeValueAsBytes(tree);
+
+    Object read =
+        serialization()
+            .deserialize(old, serializer.identifier(), Serializers.manifestFor(serializer, state))
+            .get();
+
+    assertEquals(
+        new RoomState(state.version(), state.members(), state.keys(), state.chat(), List.of()), read);
   }
 
   @Test

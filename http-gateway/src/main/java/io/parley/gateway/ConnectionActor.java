@@ -1,5 +1,6 @@
 package io.parley.gateway;
 
+import io.parley.persistence.RoomHistory;
 import io.parley.protocol.ClientFrame;
 import io.parley.protocol.DecodeResult;
 import io.parley.protocol.ErrorCode;
@@ -13,6 +14,7 @@ import io.parley.room.SessionReply;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -21,6 +23,7 @@ import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.javadsl.StashBuffer;
 import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
 import org.apache.pekko.cluster.sharding.typed.javadsl.EntityRef;
 
@@ -55,11 +58,16 @@ public final class ConnectionActor {
 
   private record CloseTimedOut() implements SessionInbox {}
 
+  private record HistoryRead(List<RoomUpdate.EventDelivered> events, Throwable failure)
+      implements SessionInbox {}
+
   /** How long a closing connection waits for its last frames to be written before it is cut. */
   private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(5);
 
   private final String roomId;
   private final EntityRef<RoomCommand> room;
+  private final RoomHistory history;
+  private final StashBuffer<SessionInbox> stash;
   private final ActorRef<Outbound> out;
   private final GatewaySettings settings;
   private final FrameEncoder encoder;
@@ -70,6 +78,7 @@ public final class ConnectionActor {
   private final FrameEncoder.Heartbeat heartbeat;
 
   private String userId;
+  private Optional<Long> resumeFrom = Optional.empty();
   private long lastVersion;
   private FrameArrived heldBack;
   private long lastInboundNanos = System.nanoTime();
@@ -78,13 +87,17 @@ public final class ConnectionActor {
   private ConnectionActor(
       String roomId,
       EntityRef<RoomCommand> room,
+      RoomHistory history,
       ActorRef<Outbound> out,
       GatewaySettings settings,
       FrameEncoder encoder,
       ActorContext<SessionInbox> context,
-      TimerScheduler<SessionInbox> timers) {
+      TimerScheduler<SessionInbox> timers,
+      StashBuffer<SessionInbox> stash) {
     this.roomId = roomId;
     this.room = room;
+    this.history = history;
+    this.stash = stash;
     this.out = out;
     this.settings = settings;
     this.encoder = encoder;
@@ -96,6 +109,7 @@ public final class ConnectionActor {
   public static Behavior<SessionInbox> create(
       String roomId,
       EntityRef<RoomCommand> room,
+      RoomHistory history,
       ActorRef<Outbound> out,
       GatewaySettings settings,
       FrameEncoder encoder) {
@@ -104,15 +118,27 @@ public final class ConnectionActor {
         Map.of("roomId", roomId),
         Behaviors.setup(
             context ->
-                Behaviors.withTimers(
-                    timers -> {
-                      timers.startSingleTimer(new HelloTimedOut(), settings.helloTimeout());
-                      timers.startTimerWithFixedDelay(
-                          new IdleCheck(), settings.idleTimeout().dividedBy(4));
-                      return new ConnectionActor(
-                              roomId, room, out, settings, encoder, context, timers)
-                          .awaitingHello();
-                    })));
+                Behaviors.withStash(
+                    settings.outboundBufferFrames(),
+                    stash ->
+                        Behaviors.withTimers(
+                            timers -> {
+                              timers.startSingleTimer(
+                                  new HelloTimedOut(), settings.helloTimeout());
+                              timers.startTimerWithFixedDelay(
+                                  new IdleCheck(), settings.idleTimeout().dividedBy(4));
+                              return new ConnectionActor(
+                                      roomId,
+                                      room,
+                                      history,
+                                      out,
+                                      settings,
+                                      encoder,
+                                      context,
+                                      timers,
+                                      stash)
+                                  .awaitingHello();
+                            }))));
   }
 
   private Behavior<SessionInbox> awaitingHello() {
@@ -158,6 +184,7 @@ public final class ConnectionActor {
     }
     timers.cancel(new HelloTimedOut());
     userId = hello.userId();
+    resumeFrom = hello.resumeVersion();
     room.tell(
         new RoomCommand.OpenSession(
             sessionId, hello.userId(), hello.name(), hello.color(), context.getSelf()));
@@ -191,18 +218,83 @@ public final class ConnectionActor {
   private Behavior<SessionInbox> onWelcome(SessionReply.Welcome welcome) {
     timers.cancel(new HelloTimedOut());
     lastInboundNanos = System.nanoTime();
-    lastVersion = welcome.snapshot().version();
-    send(encoder.welcome(roomId, sessionId, userId, welcome.snapshot(), heartbeat));
-    context.getLog().debug("session {} of {} opened at version {}", sessionId, userId, lastVersion);
-    Behavior<SessionInbox> joined =
-        Behaviors.withMdc(
-            SessionInbox.class, Map.of("roomId", roomId, "userId", userId, "sessionId", sessionId), joined());
+    long current = welcome.snapshot().version();
+    boolean resumes =
+        resumeFrom.isPresent()
+            && resumeFrom.get() <= current
+            && current - resumeFrom.get() <= settings.resumeMaxEvents();
     if (heldBack != null) {
       FrameArrived frame = heldBack;
       heldBack = null;
       context.getSelf().tell(frame);
     }
-    return joined;
+    Map<String, String> mdc = Map.of("roomId", roomId, "userId", userId, "sessionId", sessionId);
+    if (resumes) {
+      lastVersion = resumeFrom.get();
+      send(encoder.resumedWelcome(roomId, sessionId, userId, lastVersion, heartbeat));
+      context.getLog().debug("session {} resumes from version {}", sessionId, lastVersion);
+      return Behaviors.withMdc(SessionInbox.class, mdc, catchUp());
+    }
+    lastVersion = current;
+    send(encoder.welcome(roomId, sessionId, userId, welcome.snapshot(), heartbeat));
+    context.getLog().debug("session {} opened at version {}", sessionId, lastVersion);
+    return Behaviors.withMdc(SessionInbox.class, mdc, joined());
+  }
+
+  /**
+   * Fetches the events after {@link #lastVersion} (a resume, or a gap in what arrived) from the
+   * room, or from the journal when the room no longer holds them, and delivers them before
+   * anything that arrives meanwhile.
+   */
+  private Behavior<SessionInbox> catchUp() {
+    room.tell(new RoomCommand.Replay(lastVersion, context.getSelf()));
+    return Behaviors.receive(SessionInbox.class)
+        .onMessage(SessionReply.Missed.class, this::onMissed)
+        .onMessage(HistoryRead.class, this::onHistoryRead)
+        .onMessage(RoomUpdate.CursorMoved.class, this::onCursor)
+        .onMessage(IdleCheck.class, m -> Behaviors.same())
+        .onMessage(StreamEnded.class, m -> socketGone())
+        .onMessage(StreamFailed.class, m -> socketGone())
+        .onAnyMessage(this::holdUntilCaughtUp)
+        .build();
+  }
+
+  private Behavior<SessionInbox> holdUntilCaughtUp(SessionInbox message) {
+    if (stash.isFull()) {
+      return closeWithError(
+          ErrorCode.CATCH_UP_FAILED, "too much arrived while catching up; resume to continue");
+    }
+    stash.stash(message);
+    return Behaviors.same();
+  }
+
+  private Behavior<SessionInbox> onMissed(SessionReply.Missed missed) {
+    if (missed.events().isPresent()) {
+      return caughtUp(missed.events().get());
+    }
+    context.pipeToSelf(
+        history.events(roomId, lastVersion + 1, Long.MAX_VALUE),
+        (events, failure) -> new HistoryRead(events, failure));
+    return Behaviors.same();
+  }
+
+  private Behavior<SessionInbox> onHistoryRead(HistoryRead read) {
+    if (read.failure() != null) {
+      context.getLog().warn("could not read the room's history", read.failure());
+      return closeWithError(
+          ErrorCode.CATCH_UP_FAILED, "missed events could not be read; resume to continue");
+    }
+    return caughtUp(read.events());
+  }
+
+  private Behavior<SessionInbox> caughtUp(List<RoomUpdate.EventDelivered> events) {
+    for (RoomUpdate.EventDelivered event : events) {
+      if (event.version() == lastVersion + 1) {
+        lastVersion = event.version();
+        send(encoder.event(event.version(), event.event()));
+      }
+    }
+    return stash.unstashAll(joined());
   }
 
   private Behavior<SessionInbox> joined() {
@@ -289,12 +381,15 @@ public final class ConnectionActor {
     return pendingCommands.remove(commandId);
   }
 
+  /** Delivers each version once, in order: duplicates are dropped, a gap is filled first. */
   private Behavior<SessionInbox> onEvent(RoomUpdate.EventDelivered delivered) {
     if (delivered.version() <= lastVersion) {
       return Behaviors.same();
     }
     if (delivered.version() != lastVersion + 1) {
-      context.getLog().warn("version gap: had {}, received {}", lastVersion, delivered.version());
+      context.getLog().info("version gap: had {}, received {}", lastVersion, delivered.version());
+      stash.stash(delivered);
+      return catchUp();
     }
     lastVersion = delivered.version();
     send(encoder.event(delivered.version(), delivered.event()));

@@ -13,7 +13,8 @@ public record GatewaySettings(
     Duration commandTimeout,
     Duration heartbeatInterval,
     Duration idleTimeout,
-    Duration activityReportInterval) {
+    Duration activityReportInterval,
+    long resumeMaxEvents) {
 
   public static GatewaySettings fromConfig(Config parley) {
     Config gateway = parley.getConfig("gateway");
@@ -26,6 +27,7 @@ public record GatewaySettings(
         gateway.getDuration("command-timeout"),
         gateway.getDuration("heartbeat-interval"),
         gateway.getDuration("idle-timeout"),
-        gateway.getDuration("activity-report-interval"));
+        gateway.getDuration("activity-report-interval"),
+        gateway.getLong("resume-max-events"));
   }
 }

@@ -9,7 +9,10 @@ import io.parley.validation.Violation;
 import java.util.Optional;
 import java.util.function.BiFunction;
 import java.util.function.Supplier;
+import org.apache.pekko.http.javadsl.model.ContentType;
 import org.apache.pekko.http.javadsl.model.ContentTypes;
+import org.apache.pekko.http.javadsl.model.HttpHeader;
+import org.apache.pekko.http.javadsl.model.MediaTypes;
 import org.apache.pekko.http.javadsl.model.HttpEntities;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
@@ -20,8 +23,12 @@ import org.apache.pekko.http.javadsl.server.Route;
 /** The HTTP surface: the WebSocket endpoint and REST reads. Routes only translate. */
 public final class RoomRoutes extends AllDirectives {
 
+  private static final ContentType EVENT_STREAM =
+      MediaTypes.TEXT_EVENT_STREAM.toContentType();
+
   private final Rooms rooms;
   private final WebSocketConnections connections;
+  private final EventStreams eventStreams;
   private final FieldValidator validator;
   private final FrameEncoder encoder;
   private final GatewaySettings settings;
@@ -29,11 +36,13 @@ public final class RoomRoutes extends AllDirectives {
   public RoomRoutes(
       Rooms rooms,
       WebSocketConnections connections,
+      EventStreams eventStreams,
       FieldValidator validator,
       FrameEncoder encoder,
       GatewaySettings settings) {
     this.rooms = rooms;
     this.connections = connections;
+    this.eventStreams = eventStreams;
     this.validator = validator;
     this.encoder = encoder;
     this.settings = settings;
@@ -57,6 +66,7 @@ public final class RoomRoutes extends AllDirectives {
                                             "ws",
                                             () ->
                                                 get(() -> webSocket(roomId))),
+                                        path("events", () -> get(() -> events(roomId))),
                                         path(
                                             "presence",
                                             () ->
@@ -74,22 +84,46 @@ public final class RoomRoutes extends AllDirectives {
 
   private Route validRoom(String roomId, Supplier<Route> inner) {
     Optional<Violation> invalid = validator.id("roomId", roomId);
-    if (invalid.isPresent()) {
-      return complete(
-          HttpResponse.create()
-              .withStatus(StatusCodes.BAD_REQUEST)
-              .withEntity(
-                  HttpEntities.create(
-                      ContentTypes.APPLICATION_JSON,
-                      encoder.httpError("invalid_field", "roomId", invalid.get().message()))));
-    }
-    return inner.get();
+    return invalid.isPresent() ? badRequest("roomId", invalid.get().message()) : inner.get();
   }
 
   /** The connection is only built once the request is known to be a WebSocket upgrade. */
   private Route webSocket(String roomId) {
     return extractWebSocketUpgrade(
         upgrade -> complete(upgrade.handleMessagesWith(connections.connect(roomId))));
+  }
+
+  /** Server-sent events; {@code Last-Event-ID} (the last version seen) resumes exactly. */
+  private Route events(String roomId) {
+    return optionalHeaderValueByName(
+        "Last-Event-ID",
+        lastEventId -> {
+          Optional<Long> resumeFrom;
+          try {
+            resumeFrom = lastEventId.map(Long::parseLong).filter(version -> version >= 0);
+          } catch (NumberFormatException e) {
+            resumeFrom = Optional.empty();
+          }
+          if (lastEventId.isPresent() && resumeFrom.isEmpty()) {
+            return badRequest("Last-Event-ID", "must be the last version received (an integer ≥ 0)");
+          }
+          return complete(
+              HttpResponse.create()
+                  .addHeader(HttpHeader.parse("Cache-Control", "no-cache"))
+                  .withEntity(
+                      HttpEntities.createChunked(
+                          EVENT_STREAM, eventStreams.stream(roomId, resumeFrom))));
+        });
+  }
+
+  private Route badRequest(String field, String message) {
+    return complete(
+        HttpResponse.create()
+            .withStatus(StatusCodes.BAD_REQUEST)
+            .withEntity(
+                HttpEntities.create(
+                    ContentTypes.APPLICATION_JSON,
+                    encoder.httpError("invalid_field", field, message))));
   }
 
   private Route read(String roomId, BiFunction<String, RoomState, String> view) {

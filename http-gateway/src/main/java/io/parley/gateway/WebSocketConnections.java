@@ -1,5 +1,6 @@
 package io.parley.gateway;
 
+import io.parley.persistence.RoomHistory;
 import io.parley.protocol.DecodeResult;
 import io.parley.protocol.ErrorCode;
 import io.parley.protocol.FrameDecoder;
@@ -33,6 +34,7 @@ public final class WebSocketConnections {
 
   private final ActorSystem<?> system;
   private final Rooms rooms;
+  private final RoomHistory history;
   private final GatewaySettings settings;
   private final FrameDecoder decoder;
   private final FrameEncoder encoder;
@@ -40,11 +42,13 @@ public final class WebSocketConnections {
   public WebSocketConnections(
       ActorSystem<?> system,
       Rooms rooms,
+      RoomHistory history,
       GatewaySettings settings,
       FrameDecoder decoder,
       FrameEncoder encoder) {
     this.system = system;
     this.rooms = rooms;
+    this.history = history;
     this.settings = settings;
     this.decoder = decoder;
     this.encoder = encoder;
@@ -61,7 +65,8 @@ public final class WebSocketConnections {
             .preMaterialize(system);
     ActorRef<SessionInbox> connection =
         system.systemActorOf(
-            ConnectionActor.create(roomId, rooms.room(roomId), outbound.first(), settings, encoder),
+            ConnectionActor.create(
+                roomId, rooms.room(roomId), history, outbound.first(), settings, encoder),
             "connection-" + UUID.randomUUID(),
             Props.empty());
     Sink<Message, NotUsed> inbound =

@@ -13,7 +13,9 @@ public sealed interface ClientFrame {
     String id();
   }
 
-  record Hello(String userId, String name, String color) implements ClientFrame {}
+  /** {@code resumeVersion}: the last version the client applied, when it resumes a session. */
+  record Hello(String userId, String name, String color, Optional<Long> resumeVersion)
+      implements ClientFrame {}
 
   /** {@code set}, {@code delete} and {@code batch}: one or several key operations. */
   record ChangeKeys(String id, List<KeyOp> ops) implements Command {}

@@ -15,7 +15,9 @@ public enum ErrorCode {
   /** The room refused the session ({@code hello}); the connection is closed after this error. */
   JOIN_REFUSED,
   /** Nothing arrived within the idle timeout; the connection is closed after this error. */
-  IDLE_TIMEOUT;
+  IDLE_TIMEOUT,
+  /** Missed events could not be delivered; the connection closes, the client resumes. */
+  CATCH_UP_FAILED;
 
   public String wireName() {
     return name().toLowerCase(Locale.ROOT);

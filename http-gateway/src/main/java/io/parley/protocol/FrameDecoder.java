@@ -104,7 +104,25 @@ public final class FrameDecoder {
     check(validator.name(name));
     String color = optionalText(root, "color").orElseGet(() -> ColorPalette.forUser(userId));
     check(validator.color(color));
-    return new ClientFrame.Hello(userId, name, color);
+    return new ClientFrame.Hello(userId, name, color, resumeVersion(root));
+  }
+
+  /** {@code "resume": {"version": N}}, the last version the client applied. */
+  private static Optional<Long> resumeVersion(JsonNode root) {
+    JsonNode resume = root.get("resume");
+    if (resume == null || resume.isNull()) {
+      return Optional.empty();
+    }
+    JsonNode version = resume.get("version");
+    if (!resume.isObject()
+        || version == null
+        || !version.isIntegralNumber()
+        || !version.canConvertToLong()
+        || version.asLong() < 0) {
+      throw new InvalidField(
+          new Violation("resume.version", "must be the last version the client applied (≥ 0)"));
+    }
+    return Optional.of(version.asLong());
   }
 
   private ClientFrame.ChangeKeys batch(JsonNode root) {

@@ -37,11 +37,33 @@ public final class FrameEncoder {
     frame.put("sessionId", sessionId);
     frame.put("userId", userId);
     frame.put("version", snapshot.version());
-    ObjectNode heartbeatNode = frame.putObject("heartbeat");
-    heartbeatNode.put("intervalMs", heartbeat.interval().toMillis());
-    heartbeatNode.put("idleTimeoutMs", heartbeat.idleTimeout().toMillis());
+    frame.put("resumed", false);
+    putHeartbeat(frame, heartbeat);
     frame.set("snapshot", snapshot(snapshot));
     return write(frame);
+  }
+
+  /**
+   * The welcome of a resumed session: no snapshot; the client keeps its state at {@code
+   * version} and the events after it follow.
+   */
+  public String resumedWelcome(
+      String roomId, String sessionId, String userId, long version, Heartbeat heartbeat) {
+    ObjectNode frame = frame("welcome");
+    frame.put("protocol", PROTOCOL_VERSION);
+    frame.put("roomId", roomId);
+    frame.put("sessionId", sessionId);
+    frame.put("userId", userId);
+    frame.put("version", version);
+    frame.put("resumed", true);
+    putHeartbeat(frame, heartbeat);
+    return write(frame);
+  }
+
+  private static void putHeartbeat(ObjectNode frame, Heartbeat heartbeat) {
+    ObjectNode node = frame.putObject("heartbeat");
+    node.put("intervalMs", heartbeat.interval().toMillis());
+    node.put("idleTimeoutMs", heartbeat.idleTimeout().toMillis());
   }
 
   public String event(long version, RoomEvent event) {

@@ -2,10 +2,13 @@ package io.parley.server;
 
 import com.typesafe.config.Config;
 import io.parley.cluster.ClusterFormation;
+import io.parley.gateway.EventStreams;
 import io.parley.gateway.GatewaySettings;
 import io.parley.gateway.RoomRoutes;
 import io.parley.gateway.WebSocketConnections;
 import io.parley.persistence.JournalDatabase;
+import io.parley.persistence.LiveRoomEvents;
+import io.parley.persistence.RoomHistory;
 import io.parley.protocol.FrameDecoder;
 import io.parley.protocol.FrameEncoder;
 import io.parley.room.RoomSettings;
@@ -57,8 +60,12 @@ public final class ParleyServer {
       FrameEncoder encoder = new FrameEncoder();
       Rooms rooms = Rooms.start(system, roomSettings);
       WebSocketConnections connections =
-          new WebSocketConnections(system, rooms, gateway, new FrameDecoder(validator), encoder);
-      RoomRoutes routes = new RoomRoutes(rooms, connections, validator, encoder, gateway);
+          new WebSocketConnections(
+              system, rooms, RoomHistory.fromJournal(system), gateway, new FrameDecoder(validator), encoder);
+      EventStreams eventStreams =
+          new EventStreams(rooms, new LiveRoomEvents(system), encoder, gateway);
+      RoomRoutes routes =
+          new RoomRoutes(rooms, connections, eventStreams, validator, encoder, gateway);
       ServerBinding binding =
           Http.get(system)
               .newServerAt(gateway.host(), gateway.port())

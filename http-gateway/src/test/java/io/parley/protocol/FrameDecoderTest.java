@@ -81,7 +81,14 @@ class FrameDecoderTest {
     void helloWithColour() {
       ClientFrame frame =
           decoded(j("{'type':'hello','userId':'u-1','name':'Ada Lovelace','color':'#1E90ff'}"));
-      assertEquals(new ClientFrame.Hello("u-1", "Ada Lovelace", "#1E90ff"), frame);
+      assertEquals(new ClientFrame.Hello("u-1", "Ada Lovelace", "#1E90ff", Optional.empty()), frame);
+    }
+
+    @Test
+    void helloThatResumes() {
+      ClientFrame frame =
+          decoded(j("{'type':'hello','userId':'u-1','name':'Ada','resume':{'version':41,'sessionId':'s'}}"));
+      assertEquals(Optional.of(41L), ((ClientFrame.Hello) frame).resumeVersion());
     }
 
     @Test
@@ -589,6 +596,14 @@ class FrameDecoderTest {
         // ping
         Arguments.of("ping id not a string", "{'type':'ping','id':5}", ErrorCode.INVALID_FIELD,
             "id"),
+        Arguments.of("resume without version", "{'type':'hello','userId':'u','name':'U','resume':{}}",
+            ErrorCode.INVALID_FIELD, "resume.version"),
+        Arguments.of("resume version negative",
+            "{'type':'hello','userId':'u','name':'U','resume':{'version':-1}}",
+            ErrorCode.INVALID_FIELD, "resume.version"),
+        Arguments.of("resume not an object",
+            "{'type':'hello','userId':'u','name':'U','resume':7}",
+            ErrorCode.INVALID_FIELD, "resume.version"),
         Arguments.of("ping id with a control character", "{'type':'ping','id':'p\\u0007'}",
             ErrorCode.INVALID_FIELD, "id"),
         Arguments.of("ping id too long", "{'type':'ping','id':'" + "p".repeat(65) + "'}",

@@ -6,20 +6,32 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.parley.testing.RoomReads;
 import io.parley.testing.ServerProcess;
 import io.parley.testing.TestClient;
+import io.parley.testing.TestDatabase;
 import java.nio.file.Path;
 import java.util.Map;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
-/** Members connected to a node killed with kill -9 are not left online after it restarts. */
+/**
+ * Members connected to a node killed with kill -9 are not left online after it restarts, on H2 and
+ * on PostgreSQL.
+ */
 class CrashPresenceTest {
 
   @TempDir Path work;
 
-  @Test
-  void membersOfAKilledNodeAreGoneAfterTheGracePeriod() {
+  @ParameterizedTest
+  @EnumSource(TestDatabase.class)
+  void membersOfAKilledNodeAreGoneAfterTheGracePeriod(TestDatabase database) {
+    try (TestDatabase.Instance db = database.create()) {
+      crashOn(db);
+    }
+  }
+
+  private void crashOn(TestDatabase.Instance db) {
     Path data = work.resolve("data");
-    Map<String, String> env = Map.of("PARLEY_PRESENCE_GRACE", "1s");
+    Map<String, String> env = db.environment(Map.of("PARLEY_PRESENCE_GRACE", "1s"));
     try (ServerProcess first = ServerProcess.start(data, env)) {
       TestClient ann = TestClient.join(first.port(), "crash", "ann", "Ann");
       TestClient bob = TestClient.join(first.port(), "crash", "bob", "Bob");
@@ -50,5 +62,6 @@ class CrashPresenceTest {
             .isEqualTo(1);
       }
     }
+    db.assertHoldsTheJournalOf(data);
   }
 }

@@ -7,22 +7,34 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.parley.testing.RoomReads;
 import io.parley.testing.ServerProcess;
 import io.parley.testing.TestClient;
+import io.parley.testing.TestDatabase;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
-/** A node process stopped and started again on the same H2 file serves the same room. */
+/**
+ * A node process stopped and started again on the same database (its H2 file, or a PostgreSQL
+ * schema) serves the same room.
+ */
 class RestartTest {
 
   @TempDir Path work;
 
-  @Test
-  void aRestartedNodeServesExactlyTheStateBeforeTheStop() {
+  @ParameterizedTest
+  @EnumSource(TestDatabase.class)
+  void aRestartedNodeServesExactlyTheStateBeforeTheStop(TestDatabase database) {
+    try (TestDatabase.Instance db = database.create()) {
+      restartOn(db);
+    }
+  }
+
+  private void restartOn(TestDatabase.Instance db) {
     Path data = work.resolve("data");
     JsonNode before;
-    try (ServerProcess first = ServerProcess.start(data)) {
+    try (ServerProcess first = ServerProcess.start(data, db.environment())) {
       try (TestClient ann = TestClient.join(first.port(), "planning", "ann", "Ann");
           TestClient bob = TestClient.join(first.port(), "planning", "bob", "Bob")) {
         ann.send(json("type", "set", "id", "c1", "key", "title", "value", Map.of("text", "Q3")));
@@ -45,7 +57,7 @@ class RestartTest {
     assertThat(before.path("members")).isEmpty();
     assertThat(before.path("version").asLong()).isEqualTo(7);
 
-    try (ServerProcess second = ServerProcess.start(data)) {
+    try (ServerProcess second = ServerProcess.start(data, db.environment())) {
       JsonNode after = RoomReads.room(second.port(), "planning");
       assertThat(after).isEqualTo(before);
 
@@ -58,5 +70,6 @@ class RestartTest {
         assertThat(carol.expectAnswer("c3").path("version").asLong()).isEqualTo(9);
       }
     }
+    db.assertHoldsTheJournalOf(data);
   }
 }

@@ -32,7 +32,10 @@ public final class ServerProcess implements AutoCloseable {
     this.log = log;
   }
 
-  /** Starts a node on a free port with its H2 database under {@code dataDir}. */
+  /**
+   * Starts a node on a free port with its data folder {@code dataDir}: its H2 database is there
+   * unless {@code environment} sets {@code PARLEY_DB_URL} (see {@link TestDatabase}).
+   */
   public static ServerProcess start(Path dataDir, Map<String, String> environment) {
     try {
       int port = freePort();
@@ -40,7 +43,11 @@ public final class ServerProcess implements AutoCloseable {
       Map<String, String> env = new HashMap<>();
       env.put("PARLEY_HTTP_PORT", Integer.toString(port));
       env.put("PARLEY_DATA_DIR", dataDir.toString());
+      // H2 in dataDir unless the test's environment names another database (TestDatabase); never
+      // a database the environment of the machine running the tests points at.
       env.put("PARLEY_DB_URL", "");
+      env.put("PARLEY_DB_USER", "");
+      env.put("PARLEY_DB_PASSWORD", "");
       env.put("PARLEY_LOG_LEVEL", "INFO");
       env.putAll(environment);
       ProcessBuilder builder =

@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
@@ -25,7 +26,7 @@ import java.util.function.Predicate;
 public final class TestClient implements AutoCloseable {
 
   public static final Duration WAIT = Duration.ofSeconds(10);
-  private static final ObjectMapper JSON = new ObjectMapper();
+  public static final ObjectMapper JSON = new ObjectMapper();
 
   private final WebSocket socket;
   private final List<JsonNode> untaken = new ArrayList<>();
@@ -149,6 +150,37 @@ public final class TestClient implements AutoCloseable {
     socket.abort();
   }
 
+  /**
+   * The ack or reject of command {@code id}, or empty once the connection is closed without
+   * one (the server died, say).
+   */
+  public synchronized Optional<JsonNode> answerOrClose(String id) {
+    long deadline = System.nanoTime() + WAIT.toNanos();
+    try {
+      while (true) {
+        for (Iterator<JsonNode> it = untaken.iterator(); it.hasNext(); ) {
+          JsonNode frame = it.next();
+          String type = frame.path("type").asText();
+          if (id.equals(frame.path("id").asText()) && (type.equals("ack") || type.equals("reject"))) {
+            it.remove();
+            return Optional.of(frame);
+          }
+        }
+        if (closed.isDone()) {
+          return Optional.empty();
+        }
+        long left = deadline - System.nanoTime();
+        if (left <= 0) {
+          fail("no answer to " + id + " and no close within " + WAIT);
+        }
+        TimeUnit.NANOSECONDS.timedWait(this, Math.min(left, TimeUnit.MILLISECONDS.toNanos(50)));
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError(e);
+    }
+  }
+
   /** Every frame received so far, in order. */
   public synchronized List<JsonNode> received() {
     return List.copyOf(received);
@@ -167,6 +199,10 @@ public final class TestClient implements AutoCloseable {
       socket.sendClose(WebSocket.NORMAL_CLOSURE, "bye").exceptionally(e -> null);
     }
     socket.abort();
+  }
+
+  private synchronized void wakeUp() {
+    notifyAll();
   }
 
   private synchronized void record(JsonNode frame) {
@@ -197,12 +233,14 @@ public final class TestClient implements AutoCloseable {
     @Override
     public CompletionStage<?> onClose(WebSocket webSocket, int statusCode, String reason) {
       closed.complete(statusCode);
+      wakeUp();
       return null;
     }
 
     @Override
     public void onError(WebSocket webSocket, Throwable error) {
       closed.complete(-1);
+      wakeUp();
     }
   }
 }

@@ -24,7 +24,10 @@ public final class TestServers {
                     Map.of(
                         "parley.gateway.port", 0,
                         "parley.data-dir", dataDir.toString(),
-                        "parley.database.url", "")));
+                        // Always the H2 database in dataDir, whatever PARLEY_DB_* says.
+                        "parley.database.url", "",
+                        "parley.database.user", "",
+                        "parley.database.password", "")));
     return ParleyServer.start(ParleyConfig.load(overrides));
   }
 }

@@ -1,0 +1,186 @@
+package io.parley.gateway;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.typesafe.config.ConfigFactory;
+import io.parley.persistence.RoomHistory;
+import io.parley.protocol.ClientFrame;
+import io.parley.protocol.DecodeResult;
+import io.parley.protocol.FrameEncoder;
+import io.parley.room.KeyOp;
+import io.parley.room.RoomCommand;
+import io.parley.room.RoomEntity;
+import io.parley.room.RoomEvent;
+import io.parley.room.RoomState;
+import io.parley.room.RoomUpdate;
+import io.parley.room.SessionInbox;
+import io.parley.room.SessionReply;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
+import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.cluster.sharding.typed.testkit.javadsl.TestEntityRef;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/**
+ * The connection actor on its own, with probes for its room and its socket: it delivers every
+ * version once and in order, whatever order the room's messages arrive in.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class ConnectionActorTest {
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final Instant AT = Instant.parse("2026-11-21T10:00:00Z");
+
+  private final ActorTestKit testKit =
+      ActorTestKit.create(
+          ConfigFactory.parseString("pekko.actor.provider = local")
+              .withFallback(ConfigFactory.load()));
+  private final GatewaySettings settings =
+      GatewaySettings.fromConfig(ConfigFactory.load().getConfig("parley"));
+  private final List<long[]> historyReads = new CopyOnWriteArrayList<>();
+
+  private TestProbe<RoomCommand> room;
+  private TestProbe<Outbound> socket;
+  private TestProbe<ConnectionActor.Ack> acks;
+  private ActorRef<SessionInbox> connection;
+
+  @AfterAll
+  void stop() {
+    testKit.shutdownTestKit();
+  }
+
+  @BeforeEach
+  void connect() {
+    room = testKit.createTestProbe(RoomCommand.class);
+    socket = testKit.createTestProbe(Outbound.class);
+    acks = testKit.createTestProbe(ConnectionActor.Ack.class);
+    historyReads.clear();
+    RoomHistory history =
+        (roomId, from, to) -> {
+          historyReads.add(new long[] {from, to});
+          List<RoomUpdate.EventDelivered> events = new ArrayList<>();
+          for (long v = from; v <= 9; v++) {
+            events.add(change(v));
+          }
+          return CompletableFuture.completedFuture(events);
+        };
+    connection =
+        testKit.spawn(
+            ConnectionActor.create(
+                "r",
+                TestEntityRef.of(RoomEntity.TYPE_KEY, "r", room.getRef()),
+                history,
+                socket.getRef(),
+                settings,
+                new FrameEncoder()));
+    connection.tell(new ConnectionActor.StreamStarted(acks.getRef()));
+    acks.expectMessage(ConnectionActor.Ack.INSTANCE);
+  }
+
+  private void hello(Optional<Long> resume) {
+    connection.tell(
+        new ConnectionActor.FrameArrived(
+            acks.getRef(),
+            new DecodeResult.Decoded(new ClientFrame.Hello("ann", "Ann", "#123456", resume))));
+    RoomCommand.OpenSession open = room.expectMessageClass(RoomCommand.OpenSession.class);
+    open.connection()
+        .tell(new SessionReply.Welcome(open.sessionId(), new RoomState(2, java.util.Map.of(), java.util.Map.of(), List.of())));
+  }
+
+  @Test
+  void aGapIsFilledFromTheRoomBeforeLaterEvents() {
+    hello(Optional.empty());
+    assertThat(frame().path("version").asLong()).isEqualTo(2);
+
+    connection.tell(change(4));
+    RoomCommand.Replay replay = room.expectMessageClass(RoomCommand.Replay.class);
+    assertThat(replay.afterVersion()).isEqualTo(2);
+    connection.tell(change(5));
+    replay.replyTo().tell(new SessionReply.Missed(2, Optional.of(List.of(change(3), change(4)))));
+
+    assertThat(versions(3)).containsExactly(3L, 4L, 5L);
+    connection.tell(change(3));
+    connection.tell(change(6));
+    assertThat(versions(1)).containsExactly(6L);
+  }
+
+  @Test
+  void reorderedEventsAreDeliveredInOrderFromTheJournalWhenTheRoomNoLongerHasThem() {
+    hello(Optional.empty());
+    frame();
+
+    connection.tell(change(4));
+    connection.tell(change(3));
+    RoomCommand.Replay replay = room.expectMessageClass(RoomCommand.Replay.class);
+    replay.replyTo().tell(new SessionReply.Missed(2, Optional.empty()));
+
+    assertThat(versions(7)).containsExactly(3L, 4L, 5L, 6L, 7L, 8L, 9L);
+    assertThat(historyReads).hasSize(1);
+    assertThat(historyReads.get(0)[0]).isEqualTo(3);
+    connection.tell(change(9));
+    connection.tell(change(10));
+    assertThat(versions(1)).containsExactly(10L);
+  }
+
+  @Test
+  void aResumingClientGetsExactlyTheEventsAfterItsVersion() {
+    hello(Optional.of(0L));
+    JsonNode welcome = frame();
+    assertThat(welcome.path("resumed").asBoolean()).isTrue();
+    assertThat(welcome.path("version").asLong()).isEqualTo(0);
+    assertThat(welcome.has("snapshot")).isFalse();
+
+    RoomCommand.Replay replay = room.expectMessageClass(RoomCommand.Replay.class);
+    assertThat(replay.afterVersion()).isZero();
+    replay.replyTo().tell(new SessionReply.Missed(0, Optional.of(List.of(change(1), change(2)))));
+    assertThat(versions(2)).containsExactly(1L, 2L);
+  }
+
+  @Test
+  void aClientAheadOfTheRoomGetsASnapshot() {
+    hello(Optional.of(7L));
+    JsonNode welcome = frame();
+    assertThat(welcome.path("resumed").asBoolean()).isFalse();
+    assertThat(welcome.at("/snapshot/version").asLong()).isEqualTo(2);
+    room.expectNoMessage();
+  }
+
+  private static RoomUpdate.EventDelivered change(long version) {
+    return new RoomUpdate.EventDelivered(
+        version,
+        new RoomEvent.KeysChanged(
+            "bob",
+            "c" + version,
+            List.of(new KeyOp.Set("k", JSON.getNodeFactory().numberNode(version), Optional.empty())),
+            AT));
+  }
+
+  private JsonNode frame() {
+    Outbound outbound = socket.expectMessageClass(Outbound.Frame.class);
+    try {
+      return JSON.readTree(((Outbound.Frame) outbound).text());
+    } catch (Exception e) {
+      throw new AssertionError(e);
+    }
+  }
+
+  private List<Long> versions(int count) {
+    List<Long> versions = new ArrayList<>();
+    for (int i = 0; i < count; i++) {
+      versions.add(frame().path("version").asLong());
+    }
+    socket.expectNoMessage();
+    return versions;
+  }
+}

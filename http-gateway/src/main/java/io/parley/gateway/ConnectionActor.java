@@ -79,7 +79,7 @@ public final class ConnectionActor {
 
   private String userId;
   private Optional<Long> resumeFrom = Optional.empty();
-  private long lastVersion;
+  private DeliveryOrder delivery;
   private FrameArrived heldBack;
   private long lastInboundNanos = System.nanoTime();
   private long lastActivityReportNanos;
@@ -230,24 +230,24 @@ public final class ConnectionActor {
     }
     Map<String, String> mdc = Map.of("roomId", roomId, "userId", userId, "sessionId", sessionId);
     if (resumes) {
-      lastVersion = resumeFrom.get();
-      send(encoder.resumedWelcome(roomId, sessionId, userId, lastVersion, heartbeat));
-      context.getLog().debug("session {} resumes from version {}", sessionId, lastVersion);
+      delivery = new DeliveryOrder(resumeFrom.get());
+      send(encoder.resumedWelcome(roomId, sessionId, userId, resumeFrom.get(), heartbeat));
+      context.getLog().debug("session {} resumes from version {}", sessionId, resumeFrom.get());
       return Behaviors.withMdc(SessionInbox.class, mdc, catchUp());
     }
-    lastVersion = current;
+    delivery = new DeliveryOrder(current);
     send(encoder.welcome(roomId, sessionId, userId, welcome.snapshot(), heartbeat));
-    context.getLog().debug("session {} opened at version {}", sessionId, lastVersion);
+    context.getLog().debug("session {} opened at version {}", sessionId, current);
     return Behaviors.withMdc(SessionInbox.class, mdc, joined());
   }
 
   /**
-   * Fetches the events after {@link #lastVersion} (a resume, or a gap in what arrived) from the
+   * Fetches the events after the last one delivered (a resume, or a gap in what arrived) from the
    * room, or from the journal when the room no longer holds them, and delivers them before
    * anything that arrives meanwhile.
    */
   private Behavior<SessionInbox> catchUp() {
-    room.tell(new RoomCommand.Replay(lastVersion, context.getSelf()));
+    room.tell(new RoomCommand.Replay(delivery.lastVersion(), context.getSelf()));
     return Behaviors.receive(SessionInbox.class)
         .onMessage(SessionReply.Missed.class, this::onMissed)
         .onMessage(HistoryRead.class, this::onHistoryRead)
@@ -273,7 +273,7 @@ public final class ConnectionActor {
       return caughtUp(missed.events().get());
     }
     context.pipeToSelf(
-        history.events(roomId, lastVersion + 1, Long.MAX_VALUE),
+        history.events(roomId, delivery.lastVersion() + 1, Long.MAX_VALUE),
         (events, failure) -> new HistoryRead(events, failure));
     return Behaviors.same();
   }
@@ -288,11 +288,8 @@ public final class ConnectionActor {
   }
 
   private Behavior<SessionInbox> caughtUp(List<RoomUpdate.EventDelivered> events) {
-    for (RoomUpdate.EventDelivered event : events) {
-      if (event.version() == lastVersion + 1) {
-        lastVersion = event.version();
-        send(encoder.event(event.version(), event.event()));
-      }
+    for (RoomUpdate.EventDelivered event : delivery.continuing(events, RoomUpdate.EventDelivered::version)) {
+      send(encoder.event(event.version(), event.event()));
     }
     return stash.unstashAll(joined());
   }
@@ -383,15 +380,16 @@ public final class ConnectionActor {
 
   /** Delivers each version once, in order: duplicates are dropped, a gap is filled first. */
   private Behavior<SessionInbox> onEvent(RoomUpdate.EventDelivered delivered) {
-    if (delivered.version() <= lastVersion) {
+    long had = delivery.lastVersion();
+    DeliveryOrder.Verdict verdict = delivery.arrived(delivered.version());
+    if (verdict == DeliveryOrder.Verdict.DUPLICATE) {
       return Behaviors.same();
     }
-    if (delivered.version() != lastVersion + 1) {
-      context.getLog().info("version gap: had {}, received {}", lastVersion, delivered.version());
+    if (verdict == DeliveryOrder.Verdict.GAP) {
+      context.getLog().info("version gap: had {}, received {}", had, delivered.version());
       stash.stash(delivered);
       return catchUp();
     }
-    lastVersion = delivered.version();
     send(encoder.event(delivered.version(), delivered.event()));
     return Behaviors.same();
   }

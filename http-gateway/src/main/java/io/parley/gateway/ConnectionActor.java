@@ -13,7 +13,10 @@ import io.parley.room.SessionInbox;
 import io.parley.room.SessionReply;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.Deque;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -58,6 +61,15 @@ public final class ConnectionActor {
 
   private record CloseTimedOut() implements SessionInbox {}
 
+  private record OutboundFull() implements SessionInbox {}
+
+  private record FlushCursors() implements SessionInbox {}
+
+  private record DrainBacklog() implements SessionInbox {}
+
+  /** How often a catch-up looks for room in the outbound buffer. */
+  private static final Duration BACKLOG_POLL = Duration.ofMillis(10);
+
   private record HistoryRead(List<RoomUpdate.EventDelivered> events, Throwable failure)
       implements SessionInbox {}
 
@@ -68,7 +80,7 @@ public final class ConnectionActor {
   private final EntityRef<RoomCommand> room;
   private final RoomHistory history;
   private final StashBuffer<SessionInbox> stash;
-  private final ActorRef<Outbound> out;
+  private final OutboundQueue out;
   private final GatewaySettings settings;
   private final FrameEncoder encoder;
   private final ActorContext<SessionInbox> context;
@@ -81,6 +93,12 @@ public final class ConnectionActor {
   private Optional<Long> resumeFrom = Optional.empty();
   private DeliveryOrder delivery;
   private FrameArrived heldBack;
+  private boolean slowConsumer;
+  /** Missed events fetched for a catch-up and not yet handed to the client. */
+  private final Deque<RoomUpdate.EventDelivered> backlog = new ArrayDeque<>();
+  private boolean moreInJournal;
+  /** Latest cursor of each other session since the last flush: the newest position wins. */
+  private final Map<String, RoomUpdate.CursorMoved> pendingCursors = new LinkedHashMap<>();
   private long lastInboundNanos = System.nanoTime();
   private long lastActivityReportNanos;
 
@@ -88,7 +106,7 @@ public final class ConnectionActor {
       String roomId,
       EntityRef<RoomCommand> room,
       RoomHistory history,
-      ActorRef<Outbound> out,
+      OutboundQueue out,
       GatewaySettings settings,
       FrameEncoder encoder,
       ActorContext<SessionInbox> context,
@@ -110,7 +128,7 @@ public final class ConnectionActor {
       String roomId,
       EntityRef<RoomCommand> room,
       RoomHistory history,
-      ActorRef<Outbound> out,
+      OutboundQueue out,
       GatewaySettings settings,
       FrameEncoder encoder) {
     return Behaviors.withMdc(
@@ -251,7 +269,10 @@ public final class ConnectionActor {
     return Behaviors.receive(SessionInbox.class)
         .onMessage(SessionReply.Missed.class, this::onMissed)
         .onMessage(HistoryRead.class, this::onHistoryRead)
+        .onMessage(DrainBacklog.class, m -> drainBacklog())
         .onMessage(RoomUpdate.CursorMoved.class, this::onCursor)
+        .onMessage(FlushCursors.class, this::onFlushCursors)
+        .onMessage(OutboundFull.class, this::onOutboundFull)
         .onMessage(IdleCheck.class, m -> Behaviors.same())
         .onMessage(StreamEnded.class, m -> socketGone())
         .onMessage(StreamFailed.class, m -> socketGone())
@@ -270,12 +291,24 @@ public final class ConnectionActor {
 
   private Behavior<SessionInbox> onMissed(SessionReply.Missed missed) {
     if (missed.events().isPresent()) {
-      return caughtUp(missed.events().get());
+      backlog.addAll(missed.events().get());
+      moreInJournal = false;
+      return drainBacklog();
     }
+    return readJournalPage();
+  }
+
+  /** Reads the journal one outbound buffer at a time, so a catch-up holds little in memory. */
+  private Behavior<SessionInbox> readJournalPage() {
+    long from = delivery.lastVersion() + 1;
     context.pipeToSelf(
-        history.events(roomId, delivery.lastVersion() + 1, Long.MAX_VALUE),
+        history.events(roomId, from, from + journalPage() - 1),
         (events, failure) -> new HistoryRead(events, failure));
     return Behaviors.same();
+  }
+
+  private int journalPage() {
+    return out.capacity();
   }
 
   private Behavior<SessionInbox> onHistoryRead(HistoryRead read) {
@@ -284,12 +317,28 @@ public final class ConnectionActor {
       return closeWithError(
           ErrorCode.CATCH_UP_FAILED, "missed events could not be read; resume to continue");
     }
-    return caughtUp(read.events());
+    backlog.addAll(read.events());
+    moreInJournal = read.events().size() == journalPage();
+    return drainBacklog();
   }
 
-  private Behavior<SessionInbox> caughtUp(List<RoomUpdate.EventDelivered> events) {
-    for (RoomUpdate.EventDelivered event : delivery.continuing(events, RoomUpdate.EventDelivered::version)) {
-      send(encoder.event(event.version(), event.event()));
+  /**
+   * Hands the missed events to the client as fast as it reads them, never more than the
+   * outbound buffer holds; live traffic waits in the stash until the catch-up is done.
+   */
+  private Behavior<SessionInbox> drainBacklog() {
+    while (!backlog.isEmpty() && out.size() < out.capacity()) {
+      RoomUpdate.EventDelivered event = backlog.poll();
+      if (delivery.arrived(event.version()) == DeliveryOrder.Verdict.DELIVER) {
+        send(encoder.event(event.version(), event.event()));
+      }
+    }
+    if (!backlog.isEmpty()) {
+      timers.startSingleTimer(new DrainBacklog(), BACKLOG_POLL);
+      return Behaviors.same();
+    }
+    if (moreInJournal) {
+      return readJournalPage();
     }
     return stash.unstashAll(joined());
   }
@@ -299,6 +348,8 @@ public final class ConnectionActor {
         .onMessage(FrameArrived.class, this::onFrame)
         .onMessage(RoomUpdate.EventDelivered.class, this::onEvent)
         .onMessage(RoomUpdate.CursorMoved.class, this::onCursor)
+        .onMessage(FlushCursors.class, this::onFlushCursors)
+        .onMessage(OutboundFull.class, this::onOutboundFull)
         .onMessage(CommandReply.Accepted.class, this::onAccepted)
         .onMessage(CommandReply.Rejected.class, this::onRejected)
         .onMessage(CommandTimedOut.class, this::onCommandTimedOut)
@@ -356,7 +407,9 @@ public final class ConnectionActor {
 
   private Behavior<SessionInbox> onRejected(CommandReply.Rejected rejected) {
     if (settle(rejected.commandId())) {
-      send(encoder.reject(rejected.commandId(), rejected.code(), rejected.message()));
+      send(
+          encoder.reject(
+              rejected.commandId(), rejected.code(), rejected.message(), rejected.retryAfter()));
     }
     return Behaviors.same();
   }
@@ -394,9 +447,40 @@ public final class ConnectionActor {
     return Behaviors.same();
   }
 
+  /** Cursors are coalesced (the newest per session wins) and sent together once per tick. */
   private Behavior<SessionInbox> onCursor(RoomUpdate.CursorMoved cursor) {
-    send(encoder.cursor(cursor));
+    if (pendingCursors.isEmpty()) {
+      timers.startSingleTimer(new FlushCursors(), settings.cursorFlushInterval());
+    }
+    pendingCursors.put(cursor.sessionId(), cursor);
     return Behaviors.same();
+  }
+
+  /**
+   * Sends the coalesced cursors, unless durable traffic is queued up: then they wait for the
+   * next tick (and keep coalescing), so ephemeral signals never delay durable ones.
+   */
+  private Behavior<SessionInbox> onFlushCursors(FlushCursors flush) {
+    if (out.size() > out.capacity() / 2) {
+      timers.startSingleTimer(new FlushCursors(), settings.cursorFlushInterval());
+      return Behaviors.same();
+    }
+    send(encoder.cursors(pendingCursors.values()));
+    pendingCursors.clear();
+    return Behaviors.same();
+  }
+
+  /** The client let the outbound buffer fill: it resumes after the close, losing nothing. */
+  private Behavior<SessionInbox> onOutboundFull(OutboundFull full) {
+    context.getLog().info("closing a connection that does not keep up ({} frames queued)", out.size());
+    room.tell(new RoomCommand.CloseSession(sessionId, RoomCommand.SessionEnd.LOST));
+    out.offerLast(
+        encoder.error(
+            ErrorCode.SLOW_CONSUMER,
+            Optional.empty(),
+            "the client did not read fast enough; resume from the last version applied",
+            Optional.empty()));
+    return closing();
   }
 
   /**
@@ -430,7 +514,7 @@ public final class ConnectionActor {
   /** The client closed the socket or it broke: the session is lost, nothing is left to send. */
   private Behavior<SessionInbox> socketGone() {
     room.tell(new RoomCommand.CloseSession(sessionId, RoomCommand.SessionEnd.LOST));
-    out.tell(new Outbound.Close());
+    out.close();
     return Behaviors.stopped();
   }
 
@@ -466,7 +550,7 @@ public final class ConnectionActor {
    * end before stopping: stopping at once would fail the stream and drop those last frames.
    */
   private Behavior<SessionInbox> closing() {
-    out.tell(new Outbound.Close());
+    out.close();
     timers.cancelAll();
     timers.startSingleTimer(new CloseTimedOut(), CLOSE_TIMEOUT);
     return Behaviors.receive(SessionInbox.class)
@@ -483,8 +567,16 @@ public final class ConnectionActor {
     return Behaviors.same();
   }
 
+  /**
+   * Queues a frame for the client. A client that has let the whole outbound buffer fill up is
+   * not keeping up: rather than drop a durable event or let memory grow, the connection closes
+   * and the client resumes from the last version it applied.
+   */
   private void send(String text) {
-    out.tell(new Outbound.Frame(text));
+    if (!out.offer(text) && !slowConsumer) {
+      slowConsumer = true;
+      context.getSelf().tell(new OutboundFull());
+    }
   }
 
   private static Optional<String> idOf(ClientFrame frame) {

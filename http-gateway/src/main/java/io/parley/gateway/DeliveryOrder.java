@@ -1,9 +1,5 @@
 package io.parley.gateway;
 
-import java.util.ArrayList;
-import java.util.List;
-import java.util.function.ToLongFunction;
-
 /**
  * The rule every connection delivers by: each version once, in order, no gap. Tracks the last
  * version delivered and says what to do with the next one that arrives.
@@ -39,19 +35,5 @@ final class DeliveryOrder {
     }
     lastVersion = version;
     return Verdict.DELIVER;
-  }
-
-  /**
-   * The events of a catch-up that continue the sequence, in order; those already delivered and
-   * any after a hole are left out (a later arrival finds the hole again).
-   */
-  <T> List<T> continuing(List<T> events, ToLongFunction<T> version) {
-    List<T> next = new ArrayList<>();
-    for (T event : events) {
-      if (arrived(version.applyAsLong(event)) == Verdict.DELIVER) {
-        next.add(event);
-      }
-    }
-    return next;
   }
 }

@@ -14,7 +14,8 @@ public record GatewaySettings(
     Duration heartbeatInterval,
     Duration idleTimeout,
     Duration activityReportInterval,
-    long resumeMaxEvents) {
+    long resumeMaxEvents,
+    Duration cursorFlushInterval) {
 
   public static GatewaySettings fromConfig(Config parley) {
     Config gateway = parley.getConfig("gateway");
@@ -28,6 +29,7 @@ public record GatewaySettings(
         gateway.getDuration("heartbeat-interval"),
         gateway.getDuration("idle-timeout"),
         gateway.getDuration("activity-report-interval"),
-        gateway.getLong("resume-max-events"));
+        gateway.getLong("resume-max-events"),
+        gateway.getDuration("cursor-flush-interval"));
   }
 }

@@ -19,12 +19,11 @@ import org.apache.pekko.actor.typed.Props;
 import org.apache.pekko.http.javadsl.model.ws.Message;
 import org.apache.pekko.http.javadsl.model.ws.TextMessage;
 import org.apache.pekko.japi.Pair;
-import org.apache.pekko.stream.OverflowStrategy;
+import org.apache.pekko.stream.BoundedSourceQueue;
 import org.apache.pekko.stream.javadsl.Flow;
 import org.apache.pekko.stream.javadsl.Sink;
 import org.apache.pekko.stream.javadsl.Source;
 import org.apache.pekko.stream.typed.javadsl.ActorSink;
-import org.apache.pekko.stream.typed.javadsl.ActorSource;
 
 /**
  * Builds the stream of one WebSocket: inbound text frames, size-checked and decoded, go to a new
@@ -56,17 +55,13 @@ public final class WebSocketConnections {
 
   /** The flow of a new connection to {@code roomId}, whose id is already validated. */
   public Flow<Message, Message, NotUsed> connect(String roomId) {
-    Pair<ActorRef<Outbound>, Source<Outbound, NotUsed>> outbound =
-        ActorSource.<Outbound>actorRef(
-                message -> message instanceof Outbound.Close,
-                message -> Optional.empty(),
-                settings.outboundBufferFrames(),
-                OverflowStrategy.fail())
+    Pair<BoundedSourceQueue<String>, Source<String, NotUsed>> outbound =
+        Source.<String>queue(settings.outboundBufferFrames() + OutboundQueue.RESERVED_FOR_LAST_FRAME)
             .preMaterialize(system);
+    OutboundQueue queue = new OutboundQueue(outbound.first(), settings.outboundBufferFrames());
     ActorRef<SessionInbox> connection =
         system.systemActorOf(
-            ConnectionActor.create(
-                roomId, rooms.room(roomId), history, outbound.first(), settings, encoder),
+            ConnectionActor.create(roomId, rooms.room(roomId), history, queue, settings, encoder),
             "connection-" + UUID.randomUUID(),
             Props.empty());
     Sink<Message, NotUsed> inbound =
@@ -81,10 +76,7 @@ public final class WebSocketConnections {
                     new ConnectionActor.StreamEnded(),
                     ConnectionActor.StreamFailed::new));
     Source<Message, NotUsed> frames =
-        outbound
-            .second()
-            .collectType(Outbound.Frame.class)
-            .map(frame -> (Message) TextMessage.create(frame.text()));
+        outbound.second().map(text -> (Message) TextMessage.create(text));
     return Flow.fromSinkAndSourceCoupled(inbound, frames);
   }
 

@@ -17,7 +17,9 @@ public enum ErrorCode {
   /** Nothing arrived within the idle timeout; the connection is closed after this error. */
   IDLE_TIMEOUT,
   /** Missed events could not be delivered; the connection closes, the client resumes. */
-  CATCH_UP_FAILED;
+  CATCH_UP_FAILED,
+  /** The client did not read its frames fast enough; the connection closes, the client resumes. */
+  SLOW_CONSUMER;
 
   public String wireName() {
     return name().toLowerCase(Locale.ROOT);

@@ -15,6 +15,7 @@ import io.parley.room.RoomState;
 import io.parley.room.RoomUpdate;
 import java.io.UncheckedIOException;
 import java.time.Duration;
+import java.util.Collection;
 import java.util.Comparator;
 import java.util.Map;
 import java.util.Optional;
@@ -84,10 +85,23 @@ public final class FrameEncoder {
   }
 
   public String reject(String id, RejectCode code, String message) {
+    return reject(id, code, message, Optional.empty());
+  }
+
+  /**
+   * A reject; {@code retryAfter}, when present, becomes {@code retryAfterMs}, rounded up so that
+   * a client waiting that long is not early.
+   */
+  public String reject(String id, RejectCode code, String message, Optional<Duration> retryAfter) {
     ObjectNode frame = frame("reject");
     frame.put("id", id);
     frame.put("code", code.wireName());
     frame.put("message", message);
+    retryAfter.ifPresent(
+        wait -> {
+          long millis = wait.toMillis();
+          frame.put("retryAfterMs", wait.equals(Duration.ofMillis(millis)) ? millis : millis + 1);
+        });
     return write(frame);
   }
 
@@ -120,13 +134,18 @@ public final class FrameEncoder {
     return write(frame);
   }
 
-  public String cursor(RoomUpdate.CursorMoved cursor) {
-    ObjectNode frame = frame("cursor");
-    frame.put("userId", cursor.userId());
-    frame.put("sessionId", cursor.sessionId());
-    frame.put("x", cursor.x());
-    frame.put("y", cursor.y());
-    cursor.documentId().ifPresent(d -> frame.put("document", d));
+  /** The latest cursor of each session that moved since the last batch. */
+  public String cursors(Collection<RoomUpdate.CursorMoved> cursors) {
+    ObjectNode frame = frame("cursors");
+    ArrayNode list = frame.putArray("cursors");
+    for (RoomUpdate.CursorMoved cursor : cursors) {
+      ObjectNode node = list.addObject();
+      node.put("userId", cursor.userId());
+      node.put("sessionId", cursor.sessionId());
+      node.put("x", cursor.x());
+      node.put("y", cursor.y());
+      cursor.documentId().ifPresent(d -> node.put("document", d));
+    }
     return write(frame);
   }
 

@@ -27,6 +27,8 @@ import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.cluster.sharding.typed.testkit.javadsl.TestEntityRef;
+import org.apache.pekko.stream.javadsl.Sink;
+import org.apache.pekko.stream.javadsl.Source;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -51,7 +53,7 @@ class ConnectionActorTest {
   private final List<long[]> historyReads = new CopyOnWriteArrayList<>();
 
   private TestProbe<RoomCommand> room;
-  private TestProbe<Outbound> socket;
+  private TestProbe<String> socket;
   private TestProbe<ConnectionActor.Ack> acks;
   private ActorRef<SessionInbox> connection;
 
@@ -63,7 +65,14 @@ class ConnectionActorTest {
   @BeforeEach
   void connect() {
     room = testKit.createTestProbe(RoomCommand.class);
-    socket = testKit.createTestProbe(Outbound.class);
+    socket = testKit.createTestProbe(String.class);
+    ActorRef<String> written = socket.getRef();
+    OutboundQueue outbound =
+        new OutboundQueue(
+            Source.<String>queue(settings.outboundBufferFrames() + 1)
+                .to(Sink.foreach(written::tell))
+                .run(testKit.system()),
+            settings.outboundBufferFrames());
     acks = testKit.createTestProbe(ConnectionActor.Ack.class);
     historyReads.clear();
     RoomHistory history =
@@ -81,7 +90,7 @@ class ConnectionActorTest {
                 "r",
                 TestEntityRef.of(RoomEntity.TYPE_KEY, "r", room.getRef()),
                 history,
-                socket.getRef(),
+                outbound,
                 settings,
                 new FrameEncoder()));
     connection.tell(new ConnectionActor.StreamStarted(acks.getRef()));
@@ -167,9 +176,9 @@ class ConnectionActorTest {
   }
 
   private JsonNode frame() {
-    Outbound outbound = socket.expectMessageClass(Outbound.Frame.class);
+    String text = socket.receiveMessage();
     try {
-      return JSON.readTree(((Outbound.Frame) outbound).text());
+      return JSON.readTree(text);
     } catch (Exception e) {
       throw new AssertionError(e);
     }

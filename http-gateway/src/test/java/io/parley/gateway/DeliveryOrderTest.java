@@ -2,7 +2,6 @@ package io.parley.gateway;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class DeliveryOrderTest {
@@ -27,13 +26,5 @@ class DeliveryOrderTest {
     DeliveryOrder order = new DeliveryOrder(4);
     assertThat(order.arrived(7)).isEqualTo(DeliveryOrder.Verdict.GAP);
     assertThat(order.lastVersion()).isEqualTo(4);
-  }
-
-  @Test
-  void aCatchUpKeepsOnlyWhatContinuesTheSequence() {
-    DeliveryOrder order = new DeliveryOrder(4);
-    List<Long> next = order.continuing(List.of(3L, 4L, 5L, 6L, 8L, 9L), Long::longValue);
-    assertThat(next).containsExactly(5L, 6L);
-    assertThat(order.lastVersion()).isEqualTo(6);
   }
 }

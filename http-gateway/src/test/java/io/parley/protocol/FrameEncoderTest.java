@@ -480,12 +480,17 @@ class FrameEncoderTest {
   }
 
   @Test
-  void cursorWithDocument() {
-    JsonNode frame =
+  void cursorsComeInOneFrame() {
+    JsonNode batch =
         parse(
-            encoder.cursor(
-                new RoomUpdate.CursorMoved("amy", "s-1", 12.5, -0.25, Optional.of("doc-1"))));
-    assertEquals("cursor", frame.get("type").asText());
+            encoder.cursors(
+                List.of(
+                    new RoomUpdate.CursorMoved("amy", "s-1", 12.5, -0.25, Optional.of("doc-1")),
+                    new RoomUpdate.CursorMoved("bob", "s-2", 1, 2, Optional.empty()))));
+    assertEquals("cursors", batch.get("type").asText());
+    assertEquals(2, batch.get("cursors").size());
+    assertEquals("bob", batch.get("cursors").get(1).get("userId").asText());
+    JsonNode frame = batch.get("cursors").get(0);
     assertEquals("amy", frame.get("userId").asText());
     assertEquals("s-1", frame.get("sessionId").asText());
     assertTrue(frame.get("x").isNumber());
@@ -497,7 +502,11 @@ class FrameEncoderTest {
   @Test
   void cursorWithoutDocument() {
     JsonNode frame =
-        parse(encoder.cursor(new RoomUpdate.CursorMoved("amy", "s-1", 0, 1e300, Optional.empty())));
+        parse(
+                encoder.cursors(
+                    List.of(new RoomUpdate.CursorMoved("amy", "s-1", 0, 1e300, Optional.empty()))))
+            .get("cursors")
+            .get(0);
     assertEquals(1e300, frame.get("y").asDouble());
     assertFalse(frame.has("document"));
   }

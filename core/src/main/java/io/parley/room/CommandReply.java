@@ -1,6 +1,8 @@
 package io.parley.room;
 
 import io.parley.serialization.CborSerializable;
+import java.time.Duration;
+import java.util.Optional;
 
 /** The answer to a durable command, sent after the journal write succeeded or instead of it. */
 public sealed interface CommandReply extends SessionInbox, CborSerializable {
@@ -8,5 +10,20 @@ public sealed interface CommandReply extends SessionInbox, CborSerializable {
 
   record Accepted(String commandId, long version) implements CommandReply {}
 
-  record Rejected(String commandId, RejectCode code, String message) implements CommandReply {}
+  /**
+   * Nothing changed. {@code retryAfter} is how long the client should wait before sending again,
+   * when the room knows it ({@link RejectCode#RATE_LIMITED}, {@link RejectCode#OVERLOADED}).
+   */
+  record Rejected(String commandId, RejectCode code, String message, Optional<Duration> retryAfter)
+      implements CommandReply {
+
+    public Rejected {
+      retryAfter = retryAfter == null ? Optional.empty() : retryAfter;
+    }
+
+    /** A rejection without a retry-after. */
+    public Rejected(String commandId, RejectCode code, String message) {
+      this(commandId, code, message, Optional.empty());
+    }
+  }
 }

@@ -11,7 +11,16 @@ public enum RejectCode {
   /** The sender has no open session in the room. */
   NOT_MEMBER,
   /** The room did not answer within the gateway's command timeout. */
-  TIMEOUT;
+  TIMEOUT,
+  /** The user sent more than its rate ({@code parley.limits.rates}); comes with a retry-after. */
+  RATE_LIMITED,
+  /** A new user would exceed {@code parley.limits.members-per-room}. */
+  ROOM_FULL,
+  /**
+   * The room has more commands waiting than it holds ({@code parley.room.mailbox-capacity},
+   * {@code pekko.persistence.typed.stash-capacity}); nothing changed, retry after the hint.
+   */
+  OVERLOADED;
 
   public String wireName() {
     return name().toLowerCase(Locale.ROOT);

@@ -50,6 +50,12 @@ public sealed interface RoomCommand extends CborSerializable {
   /** Timer: the grace period of an away member ended. */
   record GraceExpired(String userId) implements RoomCommand {}
 
+  /**
+   * Timer: a session's cursor held back for going over its user's rate may be relayed now, if
+   * its user has a token again and no newer cursor of the session replaced it.
+   */
+  record HeldCursorDue(String sessionId) implements RoomCommand {}
+
   /** Timer: the room has had no members for the passivation delay. */
   record PassivateIfEmpty() implements RoomCommand {}
 

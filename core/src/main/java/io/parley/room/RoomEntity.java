@@ -3,6 +3,8 @@ package io.parley.room;
 import io.parley.presence.Member;
 import io.parley.presence.MemberStatus;
 import io.parley.presence.Session;
+import io.parley.ratelimit.RateLimits;
+import io.parley.ratelimit.TokenBucket;
 import io.parley.validation.FieldValidator;
 import java.time.Clock;
 import java.time.Duration;
@@ -63,6 +65,21 @@ public final class RoomEntity
   private final RecentEvents recentEvents;
 
   /**
+   * The token buckets of the members, shared by all sessions of a user: reconnecting does not
+   * refill them. Memory only: they start full again when the room restarts.
+   */
+  private final RateLimits rateLimits;
+
+  /**
+   * Per session, the newest cursor that arrived over its user's rate, waiting for a token
+   * ({@link RoomCommand.HeldCursorDue}). At most one per session; memory only.
+   */
+  private final Map<String, RoomCommand.MoveCursor> heldCursors = new HashMap<>();
+
+  /** Cursors dropped for going over their user's rate since the room started (logged at debug). */
+  private long droppedCursors;
+
+  /**
    * Presence fixes found during recovery (sessions whose connection is gone, graces that ran
    * out while the room was stopped) and not yet persisted. Reads wait for them, so that no
    * reader ever sees a member online whose connection is known to be gone.
@@ -83,8 +100,9 @@ public final class RoomEntity
     this.timers = timers;
     this.shard = shard;
     this.settings = settings;
-    this.rules = new RoomRules(new FieldValidator(settings.limits()));
+    this.rules = new RoomRules(new FieldValidator(settings.limits()), settings.membersPerRoom());
     this.recentEvents = new RecentEvents(settings.recentEvents());
+    this.rateLimits = new RateLimits(settings.rates());
     this.clock = clock;
   }
 
@@ -134,6 +152,7 @@ public final class RoomEntity
         .onCommand(RoomCommand.GraceExpired.class, this::onGraceExpired)
         .onCommand(RoomCommand.SessionActive.class, this::onSessionActive)
         .onCommand(RoomCommand.MoveCursor.class, this::onMoveCursor)
+        .onCommand(RoomCommand.HeldCursorDue.class, this::onHeldCursorDue)
         .onCommand(RoomCommand.GetSnapshot.class, this::onGetSnapshot)
         .onCommand(
             RoomCommand.Replay.class,
@@ -192,6 +211,7 @@ public final class RoomEntity
             .memberOfSession(command.sessionId())
             .map(member -> member.sessions().get(command.sessionId()));
     session.ifPresent(s -> context.unwatch(s.connection()));
+    heldCursors.remove(command.sessionId());
     ReplyEffect<RoomEvent, RoomState> effect =
         persistWithoutReply(decision, command, command.sessionId());
     if (command.end() == RoomCommand.SessionEnd.LEAVE && session.isPresent()) {
@@ -225,6 +245,10 @@ public final class RoomEntity
 
   private ReplyEffect<RoomEvent, RoomState> onDurable(
       RoomState state, RoomCommand.Durable command) {
+    Optional<ReplyEffect<RoomEvent, RoomState>> limited = rateLimited(state, command);
+    if (limited.isPresent()) {
+      return limited.get();
+    }
     Decision decision = rules.durable(state, command, clock.instant());
     if (decision instanceof Decision.Accept accept) {
       return Effect()
@@ -248,6 +272,48 @@ public final class RoomEntity
             new CommandReply.Rejected(command.commandId(), reject.code(), reject.message()));
   }
 
+  /**
+   * Every durable command of a member takes a token of its user's bucket, whatever it turns out
+   * to be (a retry or an invalid command too: each costs the room work): chat from the chat
+   * bucket, the others from the commands bucket. Without one, the command is rejected with the
+   * time until the next token. A command from a session that is not open is left to the rules.
+   */
+  private Optional<ReplyEffect<RoomEvent, RoomState>> rateLimited(
+      RoomState state, RoomCommand.Durable command) {
+    Optional<Member> author = state.memberOfSession(command.sessionId());
+    if (author.isEmpty()) {
+      return Optional.empty();
+    }
+    boolean chat = command instanceof RoomCommand.PostChat;
+    TokenBucket.Result taken =
+        rateLimits.tryTake(
+            author.get().userId(),
+            chat ? RateLimits.Kind.CHAT : RateLimits.Kind.COMMANDS,
+            clock.instant());
+    if (taken.granted()) {
+      return Optional.empty();
+    }
+    String message =
+        (chat ? "too many chat messages" : "too many changes")
+            + "; retry in "
+            + ceilMillis(taken.retryAfter())
+            + " ms";
+    return Optional.of(
+        Effect()
+            .reply(
+                command.replyTo(),
+                new CommandReply.Rejected(
+                    command.commandId(),
+                    RejectCode.RATE_LIMITED,
+                    message,
+                    Optional.of(taken.retryAfter()))));
+  }
+
+  private static long ceilMillis(Duration duration) {
+    long millis = duration.toMillis();
+    return duration.equals(Duration.ofMillis(millis)) ? millis : millis + 1;
+  }
+
   private ReplyEffect<RoomEvent, RoomState> onSessionActive(
       RoomState state, RoomCommand.SessionActive command) {
     state
@@ -256,24 +322,58 @@ public final class RoomEntity
     return Effect().noReply();
   }
 
+  /**
+   * Relays a cursor to the other sessions, within its user's cursor rate. A cursor over the rate
+   * is held back, one per session: a newer cursor of the session replaces it (the replaced one
+   * is dropped), and when the user has a token again the held one is relayed. So the excess is
+   * dropped, yet the last position of a pointer that stops still reaches the others.
+   */
   private ReplyEffect<RoomEvent, RoomState> onMoveCursor(
       RoomState state, RoomCommand.MoveCursor command) {
-    state
-        .memberOfSession(command.sessionId())
-        .ifPresent(
-            author -> {
-              lastActivity.merge(author.userId(), clock.instant(), RoomEntity::later);
-              RoomUpdate cursor =
-                  new RoomUpdate.CursorMoved(
-                      author.userId(),
-                      command.sessionId(),
-                      command.x(),
-                      command.y(),
-                      command.documentId());
-              forEachSession(
-                  state, command.sessionId(), session -> session.connection().tell(cursor));
-            });
+    Optional<Member> author = state.memberOfSession(command.sessionId());
+    if (author.isPresent()) {
+      Instant now = clock.instant();
+      lastActivity.merge(author.get().userId(), now, RoomEntity::later);
+      if (heldCursors.remove(command.sessionId()) != null) {
+        cursorDropped(author.get().userId());
+      }
+      relayOrHold(state, author.get().userId(), command, now);
+    }
     return Effect().noReply();
+  }
+
+  private ReplyEffect<RoomEvent, RoomState> onHeldCursorDue(
+      RoomState state, RoomCommand.HeldCursorDue due) {
+    RoomCommand.MoveCursor held = heldCursors.remove(due.sessionId());
+    Optional<Member> author = state.memberOfSession(due.sessionId());
+    if (held != null && author.isPresent()) {
+      relayOrHold(state, author.get().userId(), held, clock.instant());
+    }
+    return Effect().noReply();
+  }
+
+  private void relayOrHold(
+      RoomState state, String userId, RoomCommand.MoveCursor command, Instant now) {
+    TokenBucket.Result taken = rateLimits.tryTake(userId, RateLimits.Kind.CURSORS, now);
+    if (taken.granted()) {
+      RoomUpdate cursor =
+          new RoomUpdate.CursorMoved(
+              userId, command.sessionId(), command.x(), command.y(), command.documentId());
+      forEachSession(state, command.sessionId(), session -> session.connection().tell(cursor));
+      return;
+    }
+    heldCursors.put(command.sessionId(), command);
+    String timer = cursorTimer(command.sessionId());
+    if (!timers.isTimerActive(timer)) {
+      timers.startSingleTimer(timer, new RoomCommand.HeldCursorDue(command.sessionId()), taken.retryAfter());
+    }
+  }
+
+  private void cursorDropped(String userId) {
+    droppedCursors++;
+    context
+        .getLog()
+        .debug("dropped a cursor of {} over its rate ({} dropped in this room)", userId, droppedCursors);
   }
 
   private ReplyEffect<RoomEvent, RoomState> onGetSnapshot(
@@ -331,6 +431,7 @@ public final class RoomEntity
     } else if (event instanceof RoomEvent.MemberLeft left) {
       timers.cancel(graceTimer(left.userId()));
       lastActivity.remove(left.userId());
+      rateLimits.userLeft(left.userId(), clock.instant());
     }
     schedulePassivation(next);
   }
@@ -412,6 +513,10 @@ public final class RoomEntity
 
   private static String graceTimer(String userId) {
     return "grace:" + userId;
+  }
+
+  private static String cursorTimer(String sessionId) {
+    return "cursor:" + sessionId;
   }
 
   private static Instant later(Instant a, Instant b) {

@@ -20,9 +20,18 @@ import java.util.Set;
 public final class RoomRules {
 
   private final FieldValidator validator;
+  private final int membersPerRoom;
 
-  public RoomRules(FieldValidator validator) {
+  /**
+   * @param membersPerRoom members (online or away) the room holds; a new user beyond it is
+   *     refused
+   */
+  public RoomRules(FieldValidator validator, int membersPerRoom) {
+    if (membersPerRoom < 1) {
+      throw new IllegalArgumentException("members-per-room must be at least 1, not " + membersPerRoom);
+    }
     this.validator = validator;
+    this.membersPerRoom = membersPerRoom;
   }
 
   public Decision openSession(RoomState state, RoomCommand.OpenSession command, Instant now) {
@@ -39,6 +48,12 @@ public final class RoomRules {
       return Decision.reject(RejectCode.VALIDATION, "sessionId: is already open in this room");
     }
     Optional<Member> existing = state.member(command.userId());
+    // Only a new user counts against the limit: another session of a member, or an away member
+    // coming back within its grace period, is already one of the members.
+    if (existing.isEmpty() && state.members().size() >= membersPerRoom) {
+      return Decision.reject(
+          RejectCode.ROOM_FULL, "the room already has its maximum of " + membersPerRoom + " members");
+    }
     RoomEvent event =
         existing.isPresent()
             ? new RoomEvent.SessionOpened(

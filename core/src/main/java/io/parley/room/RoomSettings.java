@@ -1,6 +1,7 @@
 package io.parley.room;
 
 import com.typesafe.config.Config;
+import io.parley.ratelimit.RateLimits;
 import io.parley.validation.FieldLimits;
 import java.time.Duration;
 
@@ -14,7 +15,9 @@ public record RoomSettings(
     int recentEvents,
     Duration gracePeriod,
     Duration passivateAfter,
-    FieldLimits limits) {
+    FieldLimits limits,
+    int membersPerRoom,
+    RateLimits.Settings rates) {
 
   public static RoomSettings fromConfig(Config parley) {
     Config room = parley.getConfig("room");
@@ -27,7 +30,9 @@ public record RoomSettings(
         room.getInt("recent-events"),
         parley.getDuration("presence.grace-period"),
         room.getDuration("passivate-after"),
-        FieldLimits.fromConfig(parley.getConfig("limits")));
+        FieldLimits.fromConfig(parley.getConfig("limits")),
+        parley.getInt("limits.members-per-room"),
+        RateLimits.Settings.fromConfig(parley.getConfig("limits.rates")));
   }
 
   /** What the room state keeps of its history: chat messages and commands for retries. */

@@ -10,6 +10,7 @@ import org.apache.pekko.cluster.sharding.ShardRegion.CurrentShardRegionState;
 import org.apache.pekko.cluster.sharding.typed.ClusterShardingQuery;
 import org.apache.pekko.cluster.sharding.typed.GetShardRegionState;
 import org.apache.pekko.actor.typed.MailboxSelector;
+import org.apache.pekko.actor.typed.Props;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.apache.pekko.cluster.sharding.typed.javadsl.Entity;
 import org.apache.pekko.cluster.sharding.typed.javadsl.EntityRef;
@@ -23,14 +24,26 @@ public final class Rooms {
     this.sharding = sharding;
   }
 
+  /**
+   * Starts room sharding. Every room runs on an {@link OverloadAwareMailbox}, and the commands a
+   * room's stash drops are answered too (see {@link RoomOverload}): a client whose command a full
+   * room cannot take learns it at once.
+   */
   public static Rooms start(ActorSystem<?> system, RoomSettings settings) {
     ClusterSharding sharding = ClusterSharding.get(system);
     sharding.init(
         Entity.of(
                 RoomEntity.TYPE_KEY,
                 ctx -> RoomEntity.create(ctx.getEntityId(), settings, ctx.getShard()))
-            .withEntityProps(MailboxSelector.bounded(settings.mailboxCapacity())));
-    return new Rooms(sharding);
+            .withEntityProps(MailboxSelector.fromConfig(OverloadAwareMailbox.CONFIG_PATH)));
+    Rooms rooms = new Rooms(sharding);
+    system.systemActorOf(
+        RoomOverload.stashOverflowResponder(
+            (roomId, command) -> rooms.room(roomId).tell(command),
+            system.settings().config().getDuration("parley.room.overload-retry-after")),
+        "room-overload",
+        Props.empty());
+    return rooms;
   }
 
   /** Asks for the live room entities of this node's shard region (for operations and tests). */

@@ -1393,4 +1393,199 @@ class RoomEntityTest {
       assertEquals(before, room.restart().state());
     }
   }
+
+  // ---- rate limits and the member limit
+
+  @Nested
+  class Limits {
+
+    /** alice on two sessions (s-alice, s-alice-2) and bob; bob saw nothing yet. */
+    private TestProbe<SessionInbox> alice;
+    private TestProbe<SessionInbox> alicePhone;
+    private TestProbe<SessionInbox> bob;
+
+    @BeforeEach
+    void aliceOnTwoSessionsAndBob() {
+      room =
+          startRoom(
+              TestConfig.roomSettings(
+                  "limits.rates {\n"
+                      + "  commands { burst = 3, per-second = 1 }\n"
+                      + "  chat { burst = 2, per-second = 0.5 }\n"
+                      + "  cursors { burst = 2, per-second = 10 }\n"
+                      + "}"));
+      alice = join("s-alice", "alice"); // v1
+      alicePhone = join("s-alice-2", "alice"); // v2
+      bob = join("s-bob", "bob"); // v3
+    }
+
+    private CommandReply ready(String commandId, String sessionId) {
+      return run(r -> new RoomCommand.SetReady(commandId, sessionId, true, r)).reply();
+    }
+
+    private void accepted(String commandId, String sessionId) {
+      assertInstanceOf(CommandReply.Accepted.class, ready(commandId, sessionId));
+    }
+
+    /** Asserts the command is rejected as rate limited, with nothing persisted. */
+    private CommandReply.Rejected rateLimited(Function<ActorRef<CommandReply>, RoomCommand> command) {
+      long version = room.getState().version();
+      CommandResultWithReply<RoomCommand, RoomEvent, RoomState, CommandReply> result = run(command);
+      CommandReply.Rejected rejected = result.replyOfType(CommandReply.Rejected.class);
+      assertEquals(RejectCode.RATE_LIMITED, rejected.code(), rejected.message());
+      assertTrue(result.hasNoEvents(), () -> "persisted " + result.events());
+      assertEquals(version, result.state().version());
+      return rejected;
+    }
+
+    private CommandReply.Rejected readyRateLimited(String commandId, String sessionId) {
+      return rateLimited(r -> new RoomCommand.SetReady(commandId, sessionId, true, r));
+    }
+
+    @Test
+    void theSessionsOfAUserShareOneBucketAndTheRejectSaysWhenToRetry() {
+      accepted("c1", "s-alice");
+      accepted("c2", "s-alice-2");
+      accepted("c3", "s-alice");
+
+      CommandReply.Rejected rejected = readyRateLimited("c4", "s-alice-2");
+
+      assertEquals(
+          new CommandReply.Rejected(
+              "c4", RejectCode.RATE_LIMITED, "too many changes; retry in 1000 ms", Optional.of(Duration.ofSeconds(1))),
+          rejected);
+      readyRateLimited("c5", "s-alice");
+      // bob has a bucket of his own
+      accepted("b1", "s-bob");
+      assertEquals(7, room.getState().version());
+    }
+
+    @Test
+    void reconnectingDoesNotRefillTheBucket() {
+      accepted("c1", "s-alice");
+      accepted("c2", "s-alice");
+      accepted("c3", "s-alice");
+      room.runCommand(lost("s-alice")); // session.closed
+      room.runCommand(lost("s-alice-2")); // member.away
+
+      join("s-alice-3", "alice"); // back within the grace period
+      assertEquals(Optional.of(Duration.ofSeconds(1)), readyRateLimited("c4", "s-alice-3").retryAfter());
+
+      // leaving and joining again does not refill it either
+      room.runCommand(leave("s-alice-3"));
+      assertTrue(room.getState().member("alice").isEmpty());
+      join("s-alice-4", "alice");
+      assertEquals(Optional.of(Duration.ofSeconds(1)), readyRateLimited("c5", "s-alice-4").retryAfter());
+    }
+
+    @Test
+    void afterTheRetryAfterCommandsAreAcceptedAgainAtTheRefillRate() {
+      accepted("c1", "s-alice");
+      accepted("c2", "s-alice");
+      accepted("c3", "s-alice");
+      clock.advance(Duration.ofMillis(400));
+      Duration retryAfter = readyRateLimited("c4", "s-alice").retryAfter().orElseThrow();
+      assertEquals(Duration.ofMillis(600), retryAfter);
+
+      clock.advance(retryAfter.minusNanos(1));
+      assertEquals(Optional.of(Duration.ofNanos(1)), readyRateLimited("c4", "s-alice-2").retryAfter());
+      clock.advance(Duration.ofNanos(1));
+      accepted("c4", "s-alice-2");
+      assertEquals(Optional.of(Duration.ofSeconds(1)), readyRateLimited("c5", "s-alice").retryAfter());
+
+      clock.advance(Duration.ofSeconds(2));
+      accepted("c5", "s-alice");
+      accepted("c6", "s-alice");
+      readyRateLimited("c7", "s-alice");
+    }
+
+    @Test
+    void chatHasABucketOfItsOwn() {
+      accepted("c1", "s-alice");
+      accepted("c2", "s-alice");
+      accepted("c3", "s-alice");
+      readyRateLimited("c4", "s-alice");
+
+      assertInstanceOf(
+          CommandReply.Accepted.class,
+          run(r -> new RoomCommand.PostChat("m1", "s-alice", "one", r)).reply());
+      assertInstanceOf(
+          CommandReply.Accepted.class,
+          run(r -> new RoomCommand.PostChat("m2", "s-alice-2", "two", r)).reply());
+      CommandReply.Rejected rejected =
+          rateLimited(r -> new RoomCommand.PostChat("m3", "s-alice", "three", r));
+      assertEquals("too many chat messages; retry in 2000 ms", rejected.message());
+      assertEquals(Optional.of(Duration.ofSeconds(2)), rejected.retryAfter());
+    }
+
+    @Test
+    void aCommandFromASessionThatIsNotOpenIsNotAMemberRatherThanRateLimited() {
+      CommandReply reply = ready("c1", "s-ghost");
+      assertEquals(RejectCode.NOT_MEMBER, ((CommandReply.Rejected) reply).code());
+    }
+
+    @Test
+    void cursorsOverTheRateOfTheirUserAreDroppedButTheLastOneOfASessionFollowsWhenItMay() {
+      room.runCommand(new RoomCommand.MoveCursor("s-alice", 1, 1, Optional.empty()));
+      room.runCommand(new RoomCommand.MoveCursor("s-alice-2", 2, 2, Optional.empty()));
+      // over the burst of 2, shared by alice's sessions: held back, then replaced, then held
+      room.runCommand(new RoomCommand.MoveCursor("s-alice", 3, 3, Optional.empty()));
+      room.runCommand(new RoomCommand.MoveCursor("s-alice", 4, 4, Optional.empty()));
+      room.runCommand(new RoomCommand.MoveCursor("s-alice", 5, 5, Optional.empty()));
+
+      bob.expectMessage(new RoomUpdate.CursorMoved("alice", "s-alice", 1, 1, Optional.empty()));
+      bob.expectMessage(new RoomUpdate.CursorMoved("alice", "s-alice-2", 2, 2, Optional.empty()));
+      // the next token comes 100 ms later on the room's clock: only then does 5 follow, and 3
+      // and 4 never do
+      clock.advance(Duration.ofMillis(100));
+      bob.expectMessage(new RoomUpdate.CursorMoved("alice", "s-alice", 5, 5, Optional.empty()));
+      run(r -> new RoomCommand.SetReady("b1", "s-bob", true, r));
+      assertEquals(4, bob.expectMessageClass(RoomUpdate.EventDelivered.class).version());
+
+      alicePhone.expectMessageClass(RoomUpdate.EventDelivered.class); // bob joined, v3
+      alicePhone.expectMessage(new RoomUpdate.CursorMoved("alice", "s-alice", 1, 1, Optional.empty()));
+      alicePhone.expectMessage(new RoomUpdate.CursorMoved("alice", "s-alice", 5, 5, Optional.empty()));
+      assertEquals(4, alicePhone.expectMessageClass(RoomUpdate.EventDelivered.class).version());
+      // bob's cursors are his own and nothing was persisted for any cursor
+      room.runCommand(new RoomCommand.MoveCursor("s-bob", 6, 6, Optional.empty()));
+      alice.expectMessageClass(RoomUpdate.EventDelivered.class); // alice's phone, v2
+      alice.expectMessageClass(RoomUpdate.EventDelivered.class); // bob joined, v3
+      alice.expectMessage(new RoomUpdate.CursorMoved("alice", "s-alice-2", 2, 2, Optional.empty()));
+      assertEquals(4, alice.expectMessageClass(RoomUpdate.EventDelivered.class).version());
+      alice.expectMessage(new RoomUpdate.CursorMoved("bob", "s-bob", 6, 6, Optional.empty()));
+      assertEquals(4, room.getState().version());
+    }
+
+    @Test
+    void aHeldCursorOfASessionThatClosedIsNotRelayed() {
+      room.runCommand(new RoomCommand.MoveCursor("s-alice", 1, 1, Optional.empty()));
+      room.runCommand(new RoomCommand.MoveCursor("s-alice", 2, 2, Optional.empty()));
+      room.runCommand(new RoomCommand.MoveCursor("s-alice", 3, 3, Optional.empty())); // held
+      room.runCommand(lost("s-alice")); // v4
+
+      clock.advance(Duration.ofSeconds(1));
+      bob.expectMessage(new RoomUpdate.CursorMoved("alice", "s-alice", 1, 1, Optional.empty()));
+      bob.expectMessage(new RoomUpdate.CursorMoved("alice", "s-alice", 2, 2, Optional.empty()));
+      assertEquals(4, bob.expectMessageClass(RoomUpdate.EventDelivered.class).version());
+      // whenever the held cursor's timer fires, it finds nothing: the next cursor bob gets is 7
+      room.runCommand(new RoomCommand.MoveCursor("s-alice-2", 7, 7, Optional.empty()));
+      bob.expectMessage(new RoomUpdate.CursorMoved("alice", "s-alice-2", 7, 7, Optional.empty()));
+    }
+
+    @Test
+    void aNewUserBeyondTheMemberLimitIsRefusedButAnotherSessionIsNot() {
+      room = startRoom(TestConfig.roomSettings("limits.members-per-room = 2"));
+      join("s-alice", "alice");
+      join("s-bob", "bob");
+      TestProbe<SessionInbox> carol = connection();
+
+      CommandResult<RoomCommand, RoomEvent, RoomState> result = room.runCommand(open("s-carol", "carol", carol.getRef()));
+
+      assertTrue(result.hasNoEvents());
+      carol.expectMessage(
+          new SessionReply.Refused("s-carol", RejectCode.ROOM_FULL, "the room already has its maximum of 2 members"));
+      join("s-bob-2", "bob");
+      assertEquals(2, room.getState().members().size());
+    }
+  }
 }

@@ -30,7 +30,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 class RoomRulesTest {
 
   private static final FieldLimits LIMITS = TestConfig.defaultLimits();
-  private static final RoomRules RULES = new RoomRules(new FieldValidator(LIMITS));
+  private static final RoomRules RULES =
+      new RoomRules(new FieldValidator(LIMITS), TestConfig.roomSettings().membersPerRoom());
   private static final Instant NOW = Instant.parse("2025-02-03T04:05:06Z");
   private static final JsonNodeFactory JSON = JsonNodeFactory.instance;
   private static final RoomState.Bounds BOUNDS = TestConfig.roomSettings().stateBounds();
@@ -100,6 +101,63 @@ class RoomRulesTest {
       node = JSON.arrayNode().add(node);
     }
     return node;
+  }
+
+  @Nested
+  class RoomFull {
+
+    /** Rules for rooms of at most 2 members: {@link #ROOM} (alice and bob) is full. */
+    private final RoomRules twoMembers = new RoomRules(new FieldValidator(LIMITS), 2);
+
+    @Test
+    void theDefaultIs500Members() {
+      assertEquals(500, TestConfig.roomSettings().membersPerRoom());
+    }
+
+    @Test
+    void aNewUserBeyondTheLimitIsRefused() {
+      Decision.Reject reject =
+          rejected(twoMembers.openSession(ROOM, open("c1", "carol", "Carol", "#123abc"), NOW), RejectCode.ROOM_FULL);
+      assertEquals("the room already has its maximum of 2 members", reject.message());
+      accepted(RULES.openSession(ROOM, open("c1", "carol", "Carol", "#123abc"), NOW));
+    }
+
+    @Test
+    void anotherSessionOfAMemberIsNotANewMember() {
+      assertEquals(
+          new RoomEvent.SessionOpened("alice", "a2", "Alice", "#aa0000", null, NOW),
+          accepted(twoMembers.openSession(ROOM, open("a2", "alice", "Alice", "#aa0000"), NOW)));
+    }
+
+    @Test
+    void anAwayMemberStillCountsAndMayComeBack() {
+      RoomState aliceAway = ROOM.apply(new RoomEvent.MemberAway("alice", "a1", NOW), BOUNDS);
+
+      rejected(twoMembers.openSession(aliceAway, open("c1", "carol", "Carol", "#123abc"), NOW), RejectCode.ROOM_FULL);
+      assertEquals(
+          new RoomEvent.SessionOpened("alice", "a3", "Alice", "#aa0000", null, NOW),
+          accepted(twoMembers.openSession(aliceAway, open("a3", "alice", "Alice", "#aa0000"), NOW)));
+    }
+
+    @Test
+    void aMemberLeavingMakesRoom() {
+      RoomState aliceLeft =
+          ROOM.apply(new RoomEvent.MemberLeft("alice", RoomEvent.LeaveReason.TIMED_OUT, NOW), BOUNDS);
+      assertEquals(
+          new RoomEvent.MemberJoined("carol", "c1", "Carol", "#123abc", null, NOW),
+          accepted(twoMembers.openSession(aliceLeft, open("c1", "carol", "Carol", "#123abc"), NOW)));
+    }
+
+    @Test
+    void invalidFieldsAreReportedBeforeAFullRoom() {
+      rejected(twoMembers.openSession(ROOM, open("c1", "carol", "", "#123abc"), NOW), RejectCode.VALIDATION);
+    }
+
+    @Test
+    void aLimitBelowOneIsRefused() {
+      org.junit.jupiter.api.Assertions.assertThrows(
+          IllegalArgumentException.class, () -> new RoomRules(new FieldValidator(LIMITS), 0));
+    }
   }
 
   @Nested

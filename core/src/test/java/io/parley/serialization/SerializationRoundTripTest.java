@@ -200,6 +200,7 @@ class SerializationRoundTripTest {
     samples.add(new RoomCommand.SessionActive("a1", T1));
     samples.add(new RoomCommand.Stop());
     samples.add(new RoomCommand.GraceExpired("alice"));
+    samples.add(new RoomCommand.HeldCursorDue("a1"));
     samples.add(new RoomCommand.PassivateIfEmpty());
     samples.add(new RoomCommand.RecoveryWatchesChecked(2));
     samples.add(new RoomCommand.ChangeKeys("c1", "a1", allKindsOfOps(), replyTo));
@@ -224,6 +225,10 @@ class SerializationRoundTripTest {
     for (RejectCode code : RejectCode.values()) {
       samples.add(new CommandReply.Rejected("c1", code, "because " + code.wireName()));
     }
+    samples.add(
+        new CommandReply.Rejected(
+            "c1", RejectCode.RATE_LIMITED, "too many changes", Optional.of(java.time.Duration.ofNanos(1_234_567_891))));
+    samples.add(new SessionReply.Refused("a1", RejectCode.ROOM_FULL, "the room already has its maximum of 2 members"));
     samples.add(new SessionReply.Welcome("a1", fullState()));
     samples.add(new SessionReply.Welcome("a1", RoomState.empty()));
     samples.add(new SessionReply.Refused("a1", RejectCode.VALIDATION, "color: must be a hex colour like #1e90ff"));

@@ -1,5 +1,7 @@
 package io.parley.gateway;
 
+import io.parley.limits.ConnectionLimiter;
+import io.parley.limits.InvalidFrameWindow;
 import io.parley.persistence.RoomHistory;
 import io.parley.protocol.ClientFrame;
 import io.parley.protocol.DecodeResult;
@@ -79,6 +81,8 @@ public final class ConnectionActor {
   private final String roomId;
   private final EntityRef<RoomCommand> room;
   private final RoomHistory history;
+  private final ConnectionLimiter.Lease lease;
+  private final InvalidFrameWindow invalidFrames;
   private final StashBuffer<SessionInbox> stash;
   private final OutboundQueue out;
   private final GatewaySettings settings;
@@ -107,6 +111,7 @@ public final class ConnectionActor {
       EntityRef<RoomCommand> room,
       RoomHistory history,
       OutboundQueue out,
+      ConnectionLimiter.Lease lease,
       GatewaySettings settings,
       FrameEncoder encoder,
       ActorContext<SessionInbox> context,
@@ -116,6 +121,9 @@ public final class ConnectionActor {
     this.room = room;
     this.history = history;
     this.stash = stash;
+    this.lease = lease;
+    this.invalidFrames =
+        new InvalidFrameWindow(settings.invalidFramesMax(), settings.invalidFramesWindow());
     this.out = out;
     this.settings = settings;
     this.encoder = encoder;
@@ -129,6 +137,7 @@ public final class ConnectionActor {
       EntityRef<RoomCommand> room,
       RoomHistory history,
       OutboundQueue out,
+      ConnectionLimiter.Lease lease,
       GatewaySettings settings,
       FrameEncoder encoder) {
     return Behaviors.withMdc(
@@ -150,6 +159,7 @@ public final class ConnectionActor {
                                       room,
                                       history,
                                       out,
+                                      lease,
                                       settings,
                                       encoder,
                                       context,
@@ -183,9 +193,8 @@ public final class ConnectionActor {
   private Behavior<SessionInbox> beforeWelcome(FrameArrived arrived) {
     lastInboundNanos = System.nanoTime();
     if (arrived.result() instanceof DecodeResult.Malformed malformed) {
-      send(encoder.error(malformed));
       arrived.ack().tell(Ack.INSTANCE);
-      return Behaviors.same();
+      return onMalformed(malformed);
     }
     ClientFrame frame = ((DecodeResult.Decoded) arrived.result()).frame();
     if (frame instanceof ClientFrame.Ping ping) {
@@ -199,6 +208,13 @@ public final class ConnectionActor {
               ErrorCode.PROTOCOL_ORDER, Optional.empty(), "the first frame must be hello", idOf(frame)));
       arrived.ack().tell(Ack.INSTANCE);
       return Behaviors.same();
+    }
+    if (!lease.bindUser(hello.userId())) {
+      return closeWithError(
+          ErrorCode.JOIN_REFUSED,
+          "too_many_connections: more than "
+              + settings.connectionLimits().perUser()
+              + " open connections of this user");
     }
     timers.cancel(new HelloTimedOut());
     userId = hello.userId();
@@ -363,8 +379,7 @@ public final class ConnectionActor {
     arrived.ack().tell(Ack.INSTANCE);
     reportActivity();
     if (arrived.result() instanceof DecodeResult.Malformed malformed) {
-      send(encoder.error(malformed));
-      return Behaviors.same();
+      return onMalformed(malformed);
     }
     ClientFrame frame = ((DecodeResult.Decoded) arrived.result()).frame();
     if (frame instanceof ClientFrame.Command command) {
@@ -380,6 +395,22 @@ public final class ConnectionActor {
       send(encoder.error(ErrorCode.PROTOCOL_ORDER, Optional.empty(), "hello was already received", Optional.empty()));
     }
     return Behaviors.same();
+  }
+
+  /** Each bad frame gets its error; too many of them in a short time end the connection. */
+  private Behavior<SessionInbox> onMalformed(DecodeResult.Malformed malformed) {
+    send(encoder.error(malformed));
+    if (!invalidFrames.record(System.nanoTime())) {
+      return Behaviors.same();
+    }
+    context.getLog().info("closing a connection that keeps sending invalid frames");
+    String message =
+        "more than " + settings.invalidFramesMax() + " invalid frames within "
+            + settings.invalidFramesWindow().toSeconds() + " s";
+    if (userId != null && delivery != null) {
+      room.tell(new RoomCommand.CloseSession(sessionId, RoomCommand.SessionEnd.LOST));
+    }
+    return closeWithError(ErrorCode.POLICY_VIOLATION, message);
   }
 
   private Behavior<SessionInbox> onCommand(ClientFrame.Command command) {

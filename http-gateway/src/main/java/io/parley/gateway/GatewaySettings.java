@@ -1,6 +1,7 @@
 package io.parley.gateway;
 
 import com.typesafe.config.Config;
+import io.parley.limits.ConnectionLimits;
 import java.time.Duration;
 
 /** The gateway settings from {@code parley.gateway}; see docs/CONFIGURATION.md. */
@@ -15,7 +16,10 @@ public record GatewaySettings(
     Duration idleTimeout,
     Duration activityReportInterval,
     long resumeMaxEvents,
-    Duration cursorFlushInterval) {
+    Duration cursorFlushInterval,
+    ConnectionLimits connectionLimits,
+    int invalidFramesMax,
+    Duration invalidFramesWindow) {
 
   public static GatewaySettings fromConfig(Config parley) {
     Config gateway = parley.getConfig("gateway");
@@ -30,6 +34,9 @@ public record GatewaySettings(
         gateway.getDuration("idle-timeout"),
         gateway.getDuration("activity-report-interval"),
         gateway.getLong("resume-max-events"),
-        gateway.getDuration("cursor-flush-interval"));
+        gateway.getDuration("cursor-flush-interval"),
+        ConnectionLimits.fromConfig(parley.getConfig("limits.connections")),
+        parley.getInt("limits.invalid-frames.max"),
+        parley.getDuration("limits.invalid-frames.window"));
   }
 }

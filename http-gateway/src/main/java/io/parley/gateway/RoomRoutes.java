@@ -1,11 +1,13 @@
 package io.parley.gateway;
 
+import io.parley.limits.ConnectionLimiter;
 import io.parley.protocol.FrameEncoder;
 import io.parley.room.RoomCommand;
 import io.parley.room.Rooms;
 import io.parley.room.RoomState;
 import io.parley.validation.FieldValidator;
 import io.parley.validation.Violation;
+import java.net.InetAddress;
 import java.util.Optional;
 import java.util.function.BiFunction;
 import java.util.function.Supplier;
@@ -15,6 +17,9 @@ import org.apache.pekko.http.javadsl.model.HttpHeader;
 import org.apache.pekko.http.javadsl.model.MediaTypes;
 import org.apache.pekko.http.javadsl.model.HttpEntities;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
+import org.apache.pekko.http.javadsl.model.AttributeKeys;
+import org.apache.pekko.http.javadsl.model.RemoteAddress;
+import org.apache.pekko.http.javadsl.model.StatusCode;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
 import org.apache.pekko.http.javadsl.server.AllDirectives;
 import org.apache.pekko.http.javadsl.server.PathMatchers;
@@ -28,6 +33,7 @@ public final class RoomRoutes extends AllDirectives {
 
   private final Rooms rooms;
   private final WebSocketConnections connections;
+  private final ConnectionLimiter limiter;
   private final EventStreams eventStreams;
   private final FieldValidator validator;
   private final FrameEncoder encoder;
@@ -36,12 +42,14 @@ public final class RoomRoutes extends AllDirectives {
   public RoomRoutes(
       Rooms rooms,
       WebSocketConnections connections,
+      ConnectionLimiter limiter,
       EventStreams eventStreams,
       FieldValidator validator,
       FrameEncoder encoder,
       GatewaySettings settings) {
     this.rooms = rooms;
     this.connections = connections;
+    this.limiter = limiter;
     this.eventStreams = eventStreams;
     this.validator = validator;
     this.encoder = encoder;
@@ -87,10 +95,33 @@ public final class RoomRoutes extends AllDirectives {
     return invalid.isPresent() ? badRequest("roomId", invalid.get().message()) : inner.get();
   }
 
-  /** The connection is only built once the request is known to be a WebSocket upgrade. */
+  /**
+   * The connection is only built once the request is known to be a WebSocket upgrade and its
+   * address is within the connection limits.
+   */
   private Route webSocket(String roomId) {
     return extractWebSocketUpgrade(
-        upgrade -> complete(upgrade.handleMessagesWith(connections.connect(roomId))));
+        upgrade ->
+            extractRequest(
+                request -> {
+                  String address =
+                      request
+                          .getAttribute(AttributeKeys.remoteAddress)
+                          .flatMap(RemoteAddress::getAddress)
+                          .map(InetAddress::getHostAddress)
+                          .orElse("unknown");
+                  ConnectionLimiter.Admission admission = limiter.admit(address);
+                  if (admission.lease().isEmpty()) {
+                    return error(
+                        StatusCodes.TOO_MANY_REQUESTS,
+                        "too_many_connections",
+                        "address",
+                        admission.refusal().orElse("connection limit"));
+                  }
+                  return complete(
+                      upgrade.handleMessagesWith(
+                          connections.connect(roomId, admission.lease().get())));
+                }));
   }
 
   /** Server-sent events; {@code Last-Event-ID} (the last version seen) resumes exactly. */
@@ -117,13 +148,16 @@ public final class RoomRoutes extends AllDirectives {
   }
 
   private Route badRequest(String field, String message) {
+    return error(StatusCodes.BAD_REQUEST, "invalid_field", field, message);
+  }
+
+  private Route error(StatusCode status, String code, String field, String message) {
     return complete(
         HttpResponse.create()
-            .withStatus(StatusCodes.BAD_REQUEST)
+            .withStatus(status)
             .withEntity(
                 HttpEntities.create(
-                    ContentTypes.APPLICATION_JSON,
-                    encoder.httpError("invalid_field", field, message))));
+                    ContentTypes.APPLICATION_JSON, encoder.httpError(code, field, message))));
   }
 
   private Route read(String roomId, BiFunction<String, RoomState, String> view) {

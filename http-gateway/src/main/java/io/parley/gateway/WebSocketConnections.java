@@ -1,5 +1,6 @@
 package io.parley.gateway;
 
+import io.parley.limits.ConnectionLimiter;
 import io.parley.persistence.RoomHistory;
 import io.parley.protocol.DecodeResult;
 import io.parley.protocol.ErrorCode;
@@ -54,14 +55,15 @@ public final class WebSocketConnections {
   }
 
   /** The flow of a new connection to {@code roomId}, whose id is already validated. */
-  public Flow<Message, Message, NotUsed> connect(String roomId) {
+  public Flow<Message, Message, NotUsed> connect(String roomId, ConnectionLimiter.Lease lease) {
     Pair<BoundedSourceQueue<String>, Source<String, NotUsed>> outbound =
         Source.<String>queue(settings.outboundBufferFrames() + OutboundQueue.RESERVED_FOR_LAST_FRAME)
             .preMaterialize(system);
     OutboundQueue queue = new OutboundQueue(outbound.first(), settings.outboundBufferFrames());
     ActorRef<SessionInbox> connection =
         system.systemActorOf(
-            ConnectionActor.create(roomId, rooms.room(roomId), history, queue, settings, encoder),
+            ConnectionActor.create(
+                roomId, rooms.room(roomId), history, queue, lease, settings, encoder),
             "connection-" + UUID.randomUUID(),
             Props.empty());
     Sink<Message, NotUsed> inbound =
@@ -77,7 +79,12 @@ public final class WebSocketConnections {
                     ConnectionActor.StreamFailed::new));
     Source<Message, NotUsed> frames =
         outbound.second().map(text -> (Message) TextMessage.create(text));
-    return Flow.fromSinkAndSourceCoupled(inbound, frames);
+    return Flow.fromSinkAndSourceCoupled(inbound, frames)
+        .watchTermination(
+            (notUsed, done) -> {
+              done.whenComplete((ok, failure) -> lease.release());
+              return NotUsed.getInstance();
+            });
   }
 
   /** Reads a whole frame, never holding more than the frame limit of it in memory. */

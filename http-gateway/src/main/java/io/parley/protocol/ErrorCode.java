@@ -19,7 +19,9 @@ public enum ErrorCode {
   /** Missed events could not be delivered; the connection closes, the client resumes. */
   CATCH_UP_FAILED,
   /** The client did not read its frames fast enough; the connection closes, the client resumes. */
-  SLOW_CONSUMER;
+  SLOW_CONSUMER,
+  /** Too many invalid frames in a short time; the connection is closed after this error. */
+  POLICY_VIOLATION;
 
   public String wireName() {
     return name().toLowerCase(Locale.ROOT);

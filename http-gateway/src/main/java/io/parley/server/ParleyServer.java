@@ -6,6 +6,7 @@ import io.parley.gateway.EventStreams;
 import io.parley.gateway.GatewaySettings;
 import io.parley.gateway.RoomRoutes;
 import io.parley.gateway.WebSocketConnections;
+import io.parley.limits.ConnectionLimiter;
 import io.parley.persistence.JournalDatabase;
 import io.parley.persistence.LiveRoomEvents;
 import io.parley.persistence.RoomHistory;
@@ -65,7 +66,14 @@ public final class ParleyServer {
       EventStreams eventStreams =
           new EventStreams(rooms, new LiveRoomEvents(system), encoder, gateway);
       RoomRoutes routes =
-          new RoomRoutes(rooms, connections, eventStreams, validator, encoder, gateway);
+          new RoomRoutes(
+              rooms,
+              connections,
+              new ConnectionLimiter(gateway.connectionLimits()),
+              eventStreams,
+              validator,
+              encoder,
+              gateway);
       ServerBinding binding =
           Http.get(system)
               .newServerAt(gateway.host(), gateway.port())

@@ -32,6 +32,7 @@ class BackpressureTest {
             dataDir,
             Map.of(
                 "parley.gateway.outbound-buffer", OUTBOUND_BUFFER,
+                "parley.limits.rates.commands.burst", 1_000_000,
                 "parley.presence.grace-period", "30s"));
   }
 

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.typesafe.config.ConfigFactory;
+import io.parley.limits.ConnectionLimiter;
 import io.parley.persistence.RoomHistory;
 import io.parley.protocol.ClientFrame;
 import io.parley.protocol.DecodeResult;
@@ -91,6 +92,7 @@ class ConnectionActorTest {
                 TestEntityRef.of(RoomEntity.TYPE_KEY, "r", room.getRef()),
                 history,
                 outbound,
+                new ConnectionLimiter(settings.connectionLimits()).admit("127.0.0.1").lease().orElseThrow(),
                 settings,
                 new FrameEncoder()));
     connection.tell(new ConnectionActor.StreamStarted(acks.getRef()));

@@ -27,7 +27,13 @@ class ResumeTest {
 
   @BeforeAll
   void start(@TempDir Path dataDir) {
-    server = TestServers.start(dataDir, Map.of("parley.gateway.resume-max-events", 20));
+    server =
+        TestServers.start(
+            dataDir,
+            Map.of(
+                "parley.gateway.resume-max-events", 20,
+                // one user writes more changes in a row than the default burst allows
+                "parley.limits.rates.commands.burst", 1000));
   }
 
   @AfterAll

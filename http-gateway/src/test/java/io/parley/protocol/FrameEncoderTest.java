@@ -408,6 +408,21 @@ class FrameEncoderTest {
     assertEquals("conflict", parse(encoder.reject("c", RejectCode.CONFLICT, "m")).get("code").asText());
     assertEquals(
         "not_member", parse(encoder.reject("c", RejectCode.NOT_MEMBER, "m")).get("code").asText());
+    assertEquals(
+        "rate_limited", parse(encoder.reject("c", RejectCode.RATE_LIMITED, "m")).get("code").asText());
+    assertEquals("room_full", RejectCode.ROOM_FULL.wireName());
+  }
+
+  @Test
+  void aRejectWithARetryAfterCarriesItInWholeMillisecondsRoundedUp() {
+    JsonNode exact =
+        parse(encoder.reject("c", RejectCode.RATE_LIMITED, "m", Optional.of(Duration.ofMillis(1500))));
+    assertEquals(1500, exact.get("retryAfterMs").asLong());
+    JsonNode rounded =
+        parse(encoder.reject("c", RejectCode.RATE_LIMITED, "m", Optional.of(Duration.ofNanos(1_000_001))));
+    assertEquals(2, rounded.get("retryAfterMs").asLong());
+    assertFalse(parse(encoder.reject("c", RejectCode.CONFLICT, "m", Optional.empty())).has("retryAfterMs"));
+    assertFalse(parse(encoder.reject("c", RejectCode.CONFLICT, "m")).has("retryAfterMs"));
   }
 
   @Nested

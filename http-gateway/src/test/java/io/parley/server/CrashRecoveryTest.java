@@ -44,8 +44,13 @@ class CrashRecoveryTest {
     try (TestDatabase.Instance db = database.create()) {
       Path data = work.resolve("data");
       Map<String, String> env = db.environment(Map.of());
+      // The writers write as fast as the node acks, far above the default rate limit.
+      Map<String, String> unlimited =
+          Map.of(
+              "parley.limits.rates.commands.burst", "1000000",
+              "parley.limits.rates.commands.per-second", "1000000");
       List<Writer> writers = new ArrayList<>();
-      try (ServerProcess first = ServerProcess.start(data, env)) {
+      try (ServerProcess first = ServerProcess.start(data, env, unlimited)) {
         CountDownLatch enoughAcks = new CountDownLatch(CLIENTS);
         for (int i = 0; i < CLIENTS; i++) {
           writers.add(new Writer("user" + i, TestClient.join(first.port(), ROOM, "user" + i, "U" + i)));
@@ -59,7 +64,7 @@ class CrashRecoveryTest {
         CompletableFuture.allOf(loops.toArray(CompletableFuture[]::new)).get(30, TimeUnit.SECONDS);
       }
 
-      try (ServerProcess second = ServerProcess.start(data, env)) {
+      try (ServerProcess second = ServerProcess.start(data, env, unlimited)) {
         long before = RoomReads.room(second.port(), ROOM).path("version").asLong();
         List<JsonNode> history = history(second.port(), before);
 

@@ -9,7 +9,9 @@ import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
@@ -37,6 +39,12 @@ public final class ServerProcess implements AutoCloseable {
    * unless {@code environment} sets {@code PARLEY_DB_URL} (see {@link TestDatabase}).
    */
   public static ServerProcess start(Path dataDir, Map<String, String> environment) {
+    return start(dataDir, environment, Map.of());
+  }
+
+  /** As above, with settings passed to the node as {@code -Dkey=value} JVM options. */
+  public static ServerProcess start(
+      Path dataDir, Map<String, String> environment, Map<String, String> settings) {
     try {
       int port = freePort();
       Path log = Files.createTempFile(dataDir.getParent(), "parley-" + port + "-", ".log");
@@ -50,14 +58,16 @@ public final class ServerProcess implements AutoCloseable {
       env.put("PARLEY_DB_PASSWORD", "");
       env.put("PARLEY_LOG_LEVEL", "INFO");
       env.putAll(environment);
+      List<String> command = new ArrayList<>();
+      command.add(javaBinary());
+      command.add("-Xmx256m");
+      command.add("-cp");
+      command.add(System.getProperty("java.class.path"));
+      command.add("-Dlogback.configurationFile=logback.xml");
+      settings.forEach((key, value) -> command.add("-D" + key + "=" + value));
+      command.add("io.parley.server.Main");
       ProcessBuilder builder =
-          new ProcessBuilder(
-                  javaBinary(),
-                  "-Xmx256m",
-                  "-cp",
-                  System.getProperty("java.class.path"),
-                  "-Dlogback.configurationFile=logback.xml",
-                  "io.parley.server.Main")
+          new ProcessBuilder(command)
               .redirectErrorStream(true)
               .redirectOutput(log.toFile());
       builder.environment().putAll(env);

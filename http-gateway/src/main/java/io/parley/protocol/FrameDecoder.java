@@ -261,8 +261,13 @@ public final class FrameDecoder {
     }
   }
 
+  /** The first 32 characters and an ellipsis; a surrogate pair is never cut in two. */
   private static String abbreviate(String text) {
-    return text.length() <= 32 ? text : text.substring(0, 32) + "…";
+    if (text.length() <= 32) {
+      return text;
+    }
+    int end = Character.isHighSurrogate(text.charAt(31)) ? 31 : 32;
+    return text.substring(0, end) + "…";
   }
 
   /** Echoes a valid id whole, so the client can match the error; an invalid one shortened. */

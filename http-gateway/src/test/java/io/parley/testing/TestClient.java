@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.WebSocket;
+import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -68,6 +69,23 @@ public final class TestClient implements AutoCloseable {
 
   public void sendText(String text) {
     socket.sendText(text, true).join();
+  }
+
+  /**
+   * Sends one fragment of a text message: {@code last} false starts or continues a streamed
+   * (fragmented) frame, true ends it.
+   */
+  public void sendPartialText(String text, boolean last) {
+    socket.sendText(text, last).join();
+  }
+
+  public void sendBinary(byte[] data) {
+    socket.sendBinary(ByteBuffer.wrap(data), true).join();
+  }
+
+  /** Whether the server has closed the connection (or it broke). */
+  public boolean isClosed() {
+    return closed.isDone();
   }
 
   /** Waits for the next frame of {@code type}, skipping others (they stay in {@link #received}). */

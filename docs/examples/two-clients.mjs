@@ -44,7 +44,7 @@ await bob.next('ack');
 bob.send({ type: 'cursor', x: 10, y: 20 });
 ann.send({ type: 'chat', id: 'm1', text: 'hello Bob' });
 await ann.next('ack');
-await ann.next('cursor');
+await ann.next('cursors');
 
 ann.ws.close();
 bob.ws.close();

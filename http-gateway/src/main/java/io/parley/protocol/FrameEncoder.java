@@ -32,14 +32,7 @@ public final class FrameEncoder {
 
   public String welcome(
       String roomId, String sessionId, String userId, RoomState snapshot, Heartbeat heartbeat) {
-    ObjectNode frame = frame("welcome");
-    frame.put("protocol", PROTOCOL_VERSION);
-    frame.put("roomId", roomId);
-    frame.put("sessionId", sessionId);
-    frame.put("userId", userId);
-    frame.put("version", snapshot.version());
-    frame.put("resumed", false);
-    putHeartbeat(frame, heartbeat);
+    ObjectNode frame = welcomeFrame(roomId, sessionId, userId, snapshot.version(), false, heartbeat);
     frame.set("snapshot", snapshot(snapshot));
     return write(frame);
   }
@@ -50,21 +43,27 @@ public final class FrameEncoder {
    */
   public String resumedWelcome(
       String roomId, String sessionId, String userId, long version, Heartbeat heartbeat) {
+    return write(welcomeFrame(roomId, sessionId, userId, version, true, heartbeat));
+  }
+
+  private ObjectNode welcomeFrame(
+      String roomId,
+      String sessionId,
+      String userId,
+      long version,
+      boolean resumed,
+      Heartbeat heartbeat) {
     ObjectNode frame = frame("welcome");
     frame.put("protocol", PROTOCOL_VERSION);
     frame.put("roomId", roomId);
     frame.put("sessionId", sessionId);
     frame.put("userId", userId);
     frame.put("version", version);
-    frame.put("resumed", true);
-    putHeartbeat(frame, heartbeat);
-    return write(frame);
-  }
-
-  private static void putHeartbeat(ObjectNode frame, Heartbeat heartbeat) {
+    frame.put("resumed", resumed);
     ObjectNode node = frame.putObject("heartbeat");
     node.put("intervalMs", heartbeat.interval().toMillis());
     node.put("idleTimeoutMs", heartbeat.idleTimeout().toMillis());
+    return frame;
   }
 
   public String event(long version, RoomEvent event) {

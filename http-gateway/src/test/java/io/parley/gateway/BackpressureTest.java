@@ -4,47 +4,34 @@ import static io.parley.testing.TestClient.json;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.parley.server.ParleyServer;
 import io.parley.testing.RoomReads;
 import io.parley.testing.SilentWebSocket;
 import io.parley.testing.TestClient;
-import io.parley.testing.TestServers;
-import java.nio.file.Path;
+import io.parley.testing.ParleyNode;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** One slow or busy client never hurts the others; ephemeral traffic is coalesced. */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class BackpressureTest {
 
   private static final int OUTBOUND_BUFFER = 16;
-  private ParleyServer server;
-
-  @BeforeAll
-  void start(@TempDir Path dataDir) {
-    server =
-        TestServers.start(
-            dataDir,
-            Map.of(
-                "parley.gateway.outbound-buffer", OUTBOUND_BUFFER,
-                "parley.limits.rates.commands.burst", 1_000_000,
-                "parley.presence.grace-period", "30s"));
-  }
-
-  @AfterAll
-  void stop() {
-    server.stop().toCompletableFuture().join();
-  }
+  @RegisterExtension
+  final ParleyNode server =
+      new ParleyNode(
+          Map.of(
+              "parley.gateway.outbound-buffer", OUTBOUND_BUFFER,
+              "parley.limits.rates.commands.burst", 1_000_000,
+              "parley.presence.grace-period", "30s"));
 
   @Test
   void aClientThatNeverReadsIsClosedWhileOthersGoOnAndItThenResumesLosslessly() {
     String room = "slow";
     String big = "x".repeat(4000);
+
     try (TestClient writer = TestClient.join(server.port(), room, "writer", "Writer");
         SilentWebSocket silent =
             SilentWebSocket.openAndSend(

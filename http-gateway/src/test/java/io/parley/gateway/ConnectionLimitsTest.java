@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.parley.server.ParleyServer;
 import io.parley.testing.TestClient;
+import io.parley.testing.ParleyNode;
 import io.parley.testing.TestServers;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -16,38 +17,28 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletionException;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Connection limits per address and per user, and the close of abusive connections. */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ConnectionLimitsTest {
 
-  private ParleyServer server;
-
-  @BeforeAll
-  void start(@TempDir Path dataDir) {
-    server =
-        TestServers.start(
-            dataDir,
-            Map.of(
-                "parley.limits.connections.new-per-address", 1000,
-                "parley.limits.connections.per-user", 2,
-                "parley.limits.invalid-frames.max", 3));
-  }
-
-  @AfterAll
-  void stop() {
-    server.stop().toCompletableFuture().join();
-  }
+  @RegisterExtension
+  final ParleyNode server =
+      new ParleyNode(
+          Map.of(
+              "parley.limits.connections.new-per-address", 1000,
+              "parley.limits.connections.per-user", 2,
+              "parley.limits.invalid-frames.max", 3));
 
   @Test
   void anAddressBeyondItsConnectionsIsRefusedBeforeTheUpgrade(@TempDir Path dataDir) {
     ParleyServer server =
         TestServers.start(dataDir, Map.of("parley.limits.connections.per-address", 4));
+
     List<TestClient> open = new ArrayList<>();
     try {
       for (int i = 0; i < 4; i++) {

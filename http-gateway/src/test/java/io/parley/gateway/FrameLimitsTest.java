@@ -4,17 +4,13 @@ import static io.parley.testing.TestClient.json;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.parley.server.ParleyServer;
 import io.parley.testing.TestClient;
-import io.parley.testing.TestServers;
+import io.parley.testing.ParleyNode;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * {@code parley.gateway.max-frame-size} over a real WebSocket: a frame over the limit, whole or
@@ -27,17 +23,8 @@ class FrameLimitsTest {
   private static final int LIMIT = 4096;
   private static final String ROOM = "frames";
 
-  private ParleyServer server;
-
-  @BeforeAll
-  void start(@TempDir Path dataDir) {
-    server = TestServers.start(dataDir, Map.of("parley.gateway.max-frame-size", "4 KiB"));
-  }
-
-  @AfterAll
-  void stop() {
-    server.stop().toCompletableFuture().join();
-  }
+  @RegisterExtension
+  final ParleyNode server = new ParleyNode(Map.of("parley.gateway.max-frame-size", "4 KiB"));
 
   /**
    * A {@code ping} of exactly {@code bytes} UTF-8 bytes, padded in an unknown field with {@code
@@ -47,6 +34,7 @@ class FrameLimitsTest {
     String prefix = "{\"type\":\"ping\",\"id\":\"" + id + "\",\"pad\":\"";
     String suffix = "\"}";
     int padBytes = bytes - utf8Length(prefix + suffix);
+
     int padWidth = utf8Length(String.valueOf(pad));
     String padding = String.valueOf(pad).repeat(padBytes / padWidth) + "x".repeat(padBytes % padWidth);
     String frame = prefix + padding + suffix;

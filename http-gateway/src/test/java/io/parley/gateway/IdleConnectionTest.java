@@ -4,40 +4,26 @@ import static io.parley.testing.TestClient.json;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.parley.server.ParleyServer;
 import io.parley.testing.RoomReads;
 import io.parley.testing.SilentWebSocket;
 import io.parley.testing.TestClient;
-import io.parley.testing.TestServers;
-import java.nio.file.Path;
+import io.parley.testing.ParleyNode;
 import java.time.Duration;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Connections whose clients stop talking are closed after the idle timeout. */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class IdleConnectionTest {
 
-  private ParleyServer server;
-
-  @BeforeAll
-  void start(@TempDir Path dataDir) {
-    server =
-        TestServers.start(
-            dataDir,
-            Map.of(
-                "parley.gateway.idle-timeout", "1s",
-                "parley.presence.grace-period", "300ms"));
-  }
-
-  @AfterAll
-  void stop() {
-    server.stop().toCompletableFuture().join();
-  }
+  @RegisterExtension
+  final ParleyNode server =
+      new ParleyNode(
+          Map.of(
+              "parley.gateway.idle-timeout", "1s",
+              "parley.presence.grace-period", "300ms"));
 
   @Test
   void aClientThatNeitherReadsNorWritesLosesItsSession() {
@@ -47,6 +33,7 @@ class IdleConnectionTest {
             "idle-1",
             json("type", "hello", "userId", "hung", "name", "Hung").toString())) {
       RoomReads.awaitPresence(server.port(), "idle-1", p -> p.path("members").size() == 1);
+
       JsonNode gone =
           RoomReads.awaitPresence(server.port(), "idle-1", p -> p.path("members").isEmpty());
       assertThat(gone.path("version").asLong()).isEqualTo(3);

@@ -6,20 +6,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.parley.room.RoomCommand;
-import io.parley.server.ParleyServer;
 import io.parley.testing.RoomReads;
 import io.parley.testing.TestClient;
-import io.parley.testing.TestServers;
-import java.nio.file.Path;
+import io.parley.testing.ParleyNode;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Presence over real WebSockets: tabs, grace period, lost connections, room restarts. */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -27,20 +23,11 @@ class PresenceTest {
 
   private static final Duration GRACE = Duration.ofSeconds(1);
 
-  private ParleyServer server;
+  @RegisterExtension
+  final ParleyNode server =
+      new ParleyNode(Map.of("parley.presence.grace-period", GRACE.toMillis() + "ms"));
+
   private final AtomicInteger rooms = new AtomicInteger();
-
-  @BeforeAll
-  void start(@TempDir Path dataDir) {
-    server =
-        TestServers.start(
-            dataDir, Map.of("parley.presence.grace-period", GRACE.toMillis() + "ms"));
-  }
-
-  @AfterAll
-  void stop() {
-    server.stop().toCompletableFuture().join();
-  }
 
   private String newRoom() {
     return "presence-" + rooms.incrementAndGet();

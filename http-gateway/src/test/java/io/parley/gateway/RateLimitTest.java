@@ -5,17 +5,13 @@ import static io.parley.testing.TestClient.json;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.parley.server.ParleyServer;
 import io.parley.testing.TestClient;
-import io.parley.testing.TestServers;
-import java.nio.file.Path;
+import io.parley.testing.ParleyNode;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Rate limits over real WebSockets: one bucket per user per room, whatever its connections. */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -25,25 +21,16 @@ class RateLimitTest {
   /** One token every 1000 s: nothing refills while the test runs, so no timing is involved. */
   private static final double PER_SECOND = 0.001;
 
-  private ParleyServer server;
-
-  @BeforeAll
-  void start(@TempDir Path dataDir) {
-    server =
-        TestServers.start(
-            dataDir,
-            Map.of(
-                "parley.limits.rates.commands.burst", BURST,
-                "parley.limits.rates.commands.per-second", PER_SECOND));
-  }
-
-  @AfterAll
-  void stop() {
-    server.stop().toCompletableFuture().join();
-  }
+  @RegisterExtension
+  final ParleyNode server =
+      new ParleyNode(
+          Map.of(
+              "parley.limits.rates.commands.burst", BURST,
+              "parley.limits.rates.commands.per-second", PER_SECOND));
 
   private static JsonNode set(TestClient client, String id) {
     client.send(json("type", "set", "id", id, "key", "k", "value", id));
+
     return client.expectAnswer(id);
   }
 

@@ -5,41 +5,28 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.parley.room.RoomCommand;
-import io.parley.server.ParleyServer;
 import io.parley.testing.TestClient;
-import io.parley.testing.TestServers;
-import java.nio.file.Path;
+import io.parley.testing.ParleyNode;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** A client that reconnects with the last version it saw gets exactly what it missed. */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ResumeTest {
 
-  private ParleyServer server;
+  @RegisterExtension
+  final ParleyNode server =
+      new ParleyNode(
+          Map.of(
+              "parley.gateway.resume-max-events", 20,
+              // one user writes more changes in a row than the default burst allows
+              "parley.limits.rates.commands.burst", 1000));
+
   private final AtomicInteger rooms = new AtomicInteger();
-
-  @BeforeAll
-  void start(@TempDir Path dataDir) {
-    server =
-        TestServers.start(
-            dataDir,
-            Map.of(
-                "parley.gateway.resume-max-events", 20,
-                // one user writes more changes in a row than the default burst allows
-                "parley.limits.rates.commands.burst", 1000));
-  }
-
-  @AfterAll
-  void stop() {
-    server.stop().toCompletableFuture().join();
-  }
 
   private String newRoom() {
     return "resume-" + rooms.incrementAndGet();

@@ -5,44 +5,32 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.parley.server.ParleyServer;
 import io.parley.testing.SseClient;
 import io.parley.testing.TestClient;
-import io.parley.testing.TestServers;
+import io.parley.testing.ParleyNode;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
 import java.util.Map;
 import java.util.Optional;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The SSE read path: snapshot, then one event per change; Last-Event-ID resumes exactly. */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ServerSentEventsTest {
 
   private static final ObjectMapper JSON = new ObjectMapper();
-  private ParleyServer server;
-
-  @BeforeAll
-  void start(@TempDir Path dataDir) {
-    server = TestServers.start(dataDir, Map.of("parley.gateway.heartbeat-interval", "300ms"));
-  }
-
-  @AfterAll
-  void stop() {
-    server.stop().toCompletableFuture().join();
-  }
+  @RegisterExtension
+  final ParleyNode server = new ParleyNode(Map.of("parley.gateway.heartbeat-interval", "300ms"));
 
   @Test
   void aReaderGetsTheSnapshotThenEveryChangeAndResumesWithLastEventId() throws Exception {
     try (TestClient ann = TestClient.join(server.port(), "sse", "ann", "Ann")) {
       set(ann, "a", 1);
+
       long lastSeen;
       try (SseClient reader = SseClient.open(server.port(), "sse", Optional.empty())) {
         SseClient.Event snapshot = reader.nextEvent();

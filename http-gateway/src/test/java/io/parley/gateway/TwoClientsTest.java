@@ -4,40 +4,28 @@ import static io.parley.testing.TestClient.json;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.parley.server.ParleyServer;
 import io.parley.testing.TestClient;
-import io.parley.testing.TestServers;
+import io.parley.testing.ParleyNode;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Two real WebSocket clients against a running node on a free port. */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class TwoClientsTest {
 
-  private ParleyServer server;
+  @RegisterExtension
+  final ParleyNode server = new ParleyNode(Map.of("parley.presence.grace-period", "300ms"));
+
   private final AtomicInteger rooms = new AtomicInteger();
-
-  @BeforeAll
-  void start(@TempDir Path dataDir) {
-    server = TestServers.start(dataDir, Map.of("parley.presence.grace-period", "300ms"));
-  }
-
-  @AfterAll
-  void stop() {
-    server.stop().toCompletableFuture().join();
-  }
 
   private String newRoom() {
     return "room-" + rooms.incrementAndGet();

@@ -56,6 +56,9 @@ public sealed interface RoomCommand extends CborSerializable {
    */
   record HeldCursorDue(String sessionId) implements RoomCommand {}
 
+  /** Timer: send the cursors coalesced since the last tick to the room's sessions. */
+  record FlushCursors() implements RoomCommand {}
+
   /** Timer: the room has had no members for the passivation delay. */
   record PassivateIfEmpty() implements RoomCommand {}
 

@@ -9,8 +9,11 @@ import io.parley.validation.FieldValidator;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -50,6 +53,7 @@ public final class RoomEntity
       EntityTypeKey.create(RoomCommand.class, "Room");
 
   private static final String PASSIVATION_TIMER = "passivation";
+  private static final String CURSOR_TIMER = "cursors";
 
   private final ActorContext<RoomCommand> context;
   private final TimerScheduler<RoomCommand> timers;
@@ -75,6 +79,9 @@ public final class RoomEntity
    * ({@link RoomCommand.HeldCursorDue}). At most one per session; memory only.
    */
   private final Map<String, RoomCommand.MoveCursor> heldCursors = new HashMap<>();
+
+  /** The newest relayed cursor of each session since the last cursor tick; memory only. */
+  private final Map<String, RoomUpdate.CursorMoved> pendingCursors = new LinkedHashMap<>();
 
   /** Cursors dropped for going over their user's rate since the room started (logged at debug). */
   private long droppedCursors;
@@ -153,6 +160,7 @@ public final class RoomEntity
         .onCommand(RoomCommand.SessionActive.class, this::onSessionActive)
         .onCommand(RoomCommand.MoveCursor.class, this::onMoveCursor)
         .onCommand(RoomCommand.HeldCursorDue.class, this::onHeldCursorDue)
+        .onCommand(RoomCommand.FlushCursors.class, this::onFlushCursors)
         .onCommand(RoomCommand.GetSnapshot.class, this::onGetSnapshot)
         .onCommand(
             RoomCommand.Replay.class,
@@ -356,16 +364,44 @@ public final class RoomEntity
       RoomState state, String userId, RoomCommand.MoveCursor command, Instant now) {
     TokenBucket.Result taken = rateLimits.tryTake(userId, RateLimits.Kind.CURSORS, now);
     if (taken.granted()) {
-      RoomUpdate cursor =
+      pendingCursors.put(
+          command.sessionId(),
           new RoomUpdate.CursorMoved(
-              userId, command.sessionId(), command.x(), command.y(), command.documentId());
-      forEachSession(state, command.sessionId(), session -> session.connection().tell(cursor));
+              userId, command.sessionId(), command.x(), command.y(), command.documentId()));
+      if (settings.cursorInterval().isZero()) {
+        flushCursors(state);
+      } else if (!timers.isTimerActive(CURSOR_TIMER)) {
+        timers.startSingleTimer(CURSOR_TIMER, new RoomCommand.FlushCursors(), settings.cursorInterval());
+      }
       return;
     }
     heldCursors.put(command.sessionId(), command);
     String timer = cursorTimer(command.sessionId());
     if (!timers.isTimerActive(timer)) {
       timers.startSingleTimer(timer, new RoomCommand.HeldCursorDue(command.sessionId()), taken.retryAfter());
+    }
+  }
+
+  private ReplyEffect<RoomEvent, RoomState> onFlushCursors(
+      RoomState state, RoomCommand.FlushCursors flush) {
+    flushCursors(state);
+    return Effect().noReply();
+  }
+
+  /** Sends the pending cursors of sessions still in the room, one message to each session. */
+  private void flushCursors(RoomState state) {
+    List<RoomUpdate.CursorMoved> moved = new ArrayList<>(pendingCursors.size());
+    for (RoomUpdate.CursorMoved cursor : pendingCursors.values()) {
+      if (state.memberOfSession(cursor.sessionId()).isPresent()) {
+        moved.add(cursor);
+      }
+    }
+    pendingCursors.clear();
+    if (!moved.isEmpty()) {
+      RoomUpdate.Cursors batch = new RoomUpdate.Cursors(List.copyOf(moved));
+      // a session whose own cursor is all the batch holds has nothing to receive
+      String onlyMover = moved.size() == 1 ? moved.get(0).sessionId() : null;
+      forEachSession(state, onlyMover, session -> session.connection().tell(batch));
     }
   }
 

@@ -14,6 +14,7 @@ public record RoomSettings(
     int recentEvents,
     Duration gracePeriod,
     Duration passivateAfter,
+    Duration cursorInterval,
     FieldLimits limits,
     int membersPerRoom,
     RateLimits.Settings rates) {
@@ -28,6 +29,7 @@ public record RoomSettings(
         room.getInt("recent-events"),
         parley.getDuration("presence.grace-period"),
         room.getDuration("passivate-after"),
+        room.getDuration("cursor-interval"),
         FieldLimits.fromConfig(parley.getConfig("limits")),
         parley.getInt("limits.members-per-room"),
         RateLimits.Settings.fromConfig(parley.getConfig("limits.rates")));

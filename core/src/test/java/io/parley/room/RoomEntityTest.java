@@ -198,6 +198,10 @@ class RoomEntityTest {
     return new RoomCommand.CloseSession(sessionId, RoomCommand.SessionEnd.LOST);
   }
 
+  private static RoomUpdate.Cursors cursors(RoomUpdate.CursorMoved... moved) {
+    return new RoomUpdate.Cursors(List.of(moved));
+  }
+
   private static Session session(String sessionId, TestProbe<SessionInbox> connection) {
     return new Session(sessionId, connection.getRef(), NOW);
   }
@@ -598,7 +602,7 @@ class RoomEntityTest {
       assertEquals(cursorAt, welcome.members().get("bob").lastSeen());
       assertEquals(3, journal().size());
       skipDelivered(alice, 1);
-      alice.expectMessage(new RoomUpdate.CursorMoved("bob", "s-bob", 1, 2, Optional.empty()));
+      alice.expectMessage(cursors(new RoomUpdate.CursorMoved("bob", "s-bob", 1, 2, Optional.empty())));
       alice.expectMessageClass(RoomUpdate.EventDelivered.class);
     }
   }
@@ -870,12 +874,58 @@ class RoomEntityTest {
       assertTrue(result.hasNoEvents());
       assertEquals(before, result.state());
       assertEquals(3, journal().size());
-      RoomUpdate cursor = new RoomUpdate.CursorMoved("alice", "s-alice", 12.5, -4.0, Optional.of("doc-1"));
+      RoomUpdate cursor =
+          cursors(new RoomUpdate.CursorMoved("alice", "s-alice", 12.5, -4.0, Optional.of("doc-1")));
       bob.expectMessage(cursor);
       alicePhone.expectMessage(cursor);
       // The mover's own connection gets no cursor: the next thing it sees is the next change.
       run(r -> new RoomCommand.SetReady("r1", "s-bob", true, r));
       assertEquals(4, alice.expectMessageClass(RoomUpdate.EventDelivered.class).version());
+    }
+
+    @Test
+    void cursorsAreCoalescedPerTickAndSentOnceToEverySession() {
+      room = startRoom(TestConfig.roomSettings("room.cursor-interval = 300ms"));
+      TestProbe<SessionInbox> ann = join("s-ann", "ann");
+      TestProbe<SessionInbox> ben = join("s-ben", "ben");
+      TestProbe<SessionInbox> cat = join("s-cat", "cat");
+      ann.expectMessageClass(RoomUpdate.EventDelivered.class);
+      ann.expectMessageClass(RoomUpdate.EventDelivered.class);
+      ben.expectMessageClass(RoomUpdate.EventDelivered.class);
+
+      room.runCommand(new RoomCommand.MoveCursor("s-ann", 1, 1, Optional.empty()));
+      room.runCommand(new RoomCommand.MoveCursor("s-ben", 2, 2, Optional.empty()));
+      room.runCommand(new RoomCommand.MoveCursor("s-ann", 3, 3, Optional.of("doc")));
+
+      // one message per session for the tick, the newest cursor of each mover, first mover first;
+      // each connection leaves out its own session's cursor when it writes the frame
+      RoomUpdate.Cursors tick =
+          cursors(
+              new RoomUpdate.CursorMoved("ann", "s-ann", 3, 3, Optional.of("doc")),
+              new RoomUpdate.CursorMoved("ben", "s-ben", 2, 2, Optional.empty()));
+      ann.expectMessage(tick);
+      ben.expectMessage(tick);
+      cat.expectMessage(tick);
+      // a tick with the cursor of one session only is not sent to that session
+      room.runCommand(new RoomCommand.MoveCursor("s-cat", 4, 4, Optional.empty()));
+      RoomUpdate.Cursors catsTick = cursors(new RoomUpdate.CursorMoved("cat", "s-cat", 4, 4, Optional.empty()));
+      ann.expectMessage(catsTick);
+      ben.expectMessage(catsTick);
+      cat.expectNoMessage(Duration.ofMillis(500));
+    }
+
+    @Test
+    void aCursorOfASessionThatClosedBeforeTheTickIsNotSent() {
+      room = startRoom(TestConfig.roomSettings("room.cursor-interval = 300ms"));
+      TestProbe<SessionInbox> ann = join("s-ann", "ann");
+      TestProbe<SessionInbox> ben = join("s-ben", "ben");
+      ann.expectMessageClass(RoomUpdate.EventDelivered.class);
+
+      room.runCommand(new RoomCommand.MoveCursor("s-ben", 2, 2, Optional.empty()));
+      room.runCommand(leave("s-ben"));
+
+      assertEquals(3, ann.expectMessageClass(RoomUpdate.EventDelivered.class).version());
+      ann.expectNoMessage(Duration.ofMillis(600));
     }
 
     @Test
@@ -1533,26 +1583,26 @@ class RoomEntityTest {
       room.runCommand(new RoomCommand.MoveCursor("s-alice", 4, 4, Optional.empty()));
       room.runCommand(new RoomCommand.MoveCursor("s-alice", 5, 5, Optional.empty()));
 
-      bob.expectMessage(new RoomUpdate.CursorMoved("alice", "s-alice", 1, 1, Optional.empty()));
-      bob.expectMessage(new RoomUpdate.CursorMoved("alice", "s-alice-2", 2, 2, Optional.empty()));
+      bob.expectMessage(cursors(new RoomUpdate.CursorMoved("alice", "s-alice", 1, 1, Optional.empty())));
+      bob.expectMessage(cursors(new RoomUpdate.CursorMoved("alice", "s-alice-2", 2, 2, Optional.empty())));
       // the next token comes 100 ms later on the room's clock: only then does 5 follow, and 3
       // and 4 never do
       clock.advance(Duration.ofMillis(100));
-      bob.expectMessage(new RoomUpdate.CursorMoved("alice", "s-alice", 5, 5, Optional.empty()));
+      bob.expectMessage(cursors(new RoomUpdate.CursorMoved("alice", "s-alice", 5, 5, Optional.empty())));
       run(r -> new RoomCommand.SetReady("b1", "s-bob", true, r));
       assertEquals(4, bob.expectMessageClass(RoomUpdate.EventDelivered.class).version());
 
       alicePhone.expectMessageClass(RoomUpdate.EventDelivered.class); // bob joined, v3
-      alicePhone.expectMessage(new RoomUpdate.CursorMoved("alice", "s-alice", 1, 1, Optional.empty()));
-      alicePhone.expectMessage(new RoomUpdate.CursorMoved("alice", "s-alice", 5, 5, Optional.empty()));
+      alicePhone.expectMessage(cursors(new RoomUpdate.CursorMoved("alice", "s-alice", 1, 1, Optional.empty())));
+      alicePhone.expectMessage(cursors(new RoomUpdate.CursorMoved("alice", "s-alice", 5, 5, Optional.empty())));
       assertEquals(4, alicePhone.expectMessageClass(RoomUpdate.EventDelivered.class).version());
       // bob's cursors are his own and nothing was persisted for any cursor
       room.runCommand(new RoomCommand.MoveCursor("s-bob", 6, 6, Optional.empty()));
       alice.expectMessageClass(RoomUpdate.EventDelivered.class); // alice's phone, v2
       alice.expectMessageClass(RoomUpdate.EventDelivered.class); // bob joined, v3
-      alice.expectMessage(new RoomUpdate.CursorMoved("alice", "s-alice-2", 2, 2, Optional.empty()));
+      alice.expectMessage(cursors(new RoomUpdate.CursorMoved("alice", "s-alice-2", 2, 2, Optional.empty())));
       assertEquals(4, alice.expectMessageClass(RoomUpdate.EventDelivered.class).version());
-      alice.expectMessage(new RoomUpdate.CursorMoved("bob", "s-bob", 6, 6, Optional.empty()));
+      alice.expectMessage(cursors(new RoomUpdate.CursorMoved("bob", "s-bob", 6, 6, Optional.empty())));
       assertEquals(4, room.getState().version());
     }
 
@@ -1564,12 +1614,12 @@ class RoomEntityTest {
       room.runCommand(lost("s-alice")); // v4
 
       clock.advance(Duration.ofSeconds(1));
-      bob.expectMessage(new RoomUpdate.CursorMoved("alice", "s-alice", 1, 1, Optional.empty()));
-      bob.expectMessage(new RoomUpdate.CursorMoved("alice", "s-alice", 2, 2, Optional.empty()));
+      bob.expectMessage(cursors(new RoomUpdate.CursorMoved("alice", "s-alice", 1, 1, Optional.empty())));
+      bob.expectMessage(cursors(new RoomUpdate.CursorMoved("alice", "s-alice", 2, 2, Optional.empty())));
       assertEquals(4, bob.expectMessageClass(RoomUpdate.EventDelivered.class).version());
       // whenever the held cursor's timer fires, it finds nothing: the next cursor bob gets is 7
       room.runCommand(new RoomCommand.MoveCursor("s-alice-2", 7, 7, Optional.empty()));
-      bob.expectMessage(new RoomUpdate.CursorMoved("alice", "s-alice-2", 7, 7, Optional.empty()));
+      bob.expectMessage(cursors(new RoomUpdate.CursorMoved("alice", "s-alice-2", 7, 7, Optional.empty())));
     }
 
     @Test

@@ -202,6 +202,7 @@ class SerializationRoundTripTest {
     samples.add(new RoomCommand.GraceExpired("alice"));
     samples.add(new RoomCommand.HeldCursorDue("a1"));
     samples.add(new RoomCommand.PassivateIfEmpty());
+    samples.add(new RoomCommand.FlushCursors());
     samples.add(new RoomCommand.RecoveryWatchesChecked(2));
     samples.add(new RoomCommand.ChangeKeys("c1", "a1", allKindsOfOps(), replyTo));
     samples.add(new RoomCommand.SetReady("r1", "a1", true, replyTo));
@@ -220,6 +221,11 @@ class SerializationRoundTripTest {
     }
     samples.add(new RoomUpdate.CursorMoved("alice", "a1", 1.5, 2.5, Optional.of("doc-1")));
     samples.add(new RoomUpdate.CursorMoved("alice", "a1", -1, 0, Optional.empty()));
+    samples.add(
+        new RoomUpdate.Cursors(
+            List.of(
+                new RoomUpdate.CursorMoved("alice", "a1", 1.5, 2.5, Optional.of("doc-1")),
+                new RoomUpdate.CursorMoved("bob", "b1", 0, 0, Optional.empty()))));
     // replies
     samples.add(new CommandReply.Accepted("c1", 43));
     for (RejectCode code : RejectCode.values()) {

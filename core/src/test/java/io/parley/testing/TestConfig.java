@@ -29,9 +29,14 @@ public final class TestConfig {
         .resolve();
   }
 
-  /** The {@code parley} block of the core {@code reference.conf}. */
+  /**
+   * The {@code parley} block of the core {@code reference.conf}, but rooms relay each cursor at
+   * once ({@code room.cursor-interval = 0}), so tests see every cursor in order; the tests of
+   * the coalescing set an interval themselves.
+   */
   public static Config parley() {
-    return ConfigFactory.load().getConfig("parley");
+    return ConfigFactory.parseString("room.cursor-interval = 0")
+        .withFallback(ConfigFactory.load().getConfig("parley"));
   }
 
   public static RoomSettings roomSettings() {

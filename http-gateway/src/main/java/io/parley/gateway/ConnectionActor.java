@@ -286,7 +286,7 @@ public final class ConnectionActor {
         .onMessage(SessionReply.Missed.class, this::onMissed)
         .onMessage(HistoryRead.class, this::onHistoryRead)
         .onMessage(DrainBacklog.class, m -> drainBacklog())
-        .onMessage(RoomUpdate.CursorMoved.class, this::onCursor)
+        .onMessage(RoomUpdate.Cursors.class, this::onCursors)
         .onMessage(FlushCursors.class, this::onFlushCursors)
         .onMessage(OutboundFull.class, this::onOutboundFull)
         .onMessage(IdleCheck.class, m -> Behaviors.same())
@@ -363,7 +363,7 @@ public final class ConnectionActor {
     return Behaviors.receive(SessionInbox.class)
         .onMessage(FrameArrived.class, this::onFrame)
         .onMessage(RoomUpdate.EventDelivered.class, this::onEvent)
-        .onMessage(RoomUpdate.CursorMoved.class, this::onCursor)
+        .onMessage(RoomUpdate.Cursors.class, this::onCursors)
         .onMessage(FlushCursors.class, this::onFlushCursors)
         .onMessage(OutboundFull.class, this::onOutboundFull)
         .onMessage(CommandReply.Accepted.class, this::onAccepted)
@@ -478,27 +478,36 @@ public final class ConnectionActor {
     return Behaviors.same();
   }
 
-  /** Cursors are coalesced (the newest per session wins) and sent together once per tick. */
-  private Behavior<SessionInbox> onCursor(RoomUpdate.CursorMoved cursor) {
-    if (pendingCursors.isEmpty()) {
-      timers.startSingleTimer(new FlushCursors(), settings.cursorFlushInterval());
+  /**
+   * The room sends the cursors that moved once per its cursor tick; they go out at once as one
+   * frame, without this session's own, unless durable traffic is queued up: then they wait
+   * (and keep coalescing, the newest per session wins), so ephemeral signals never delay
+   * durable ones.
+   */
+  private Behavior<SessionInbox> onCursors(RoomUpdate.Cursors batch) {
+    for (RoomUpdate.CursorMoved cursor : batch.cursors()) {
+      if (!cursor.sessionId().equals(sessionId)) {
+        pendingCursors.put(cursor.sessionId(), cursor);
+      }
     }
-    pendingCursors.put(cursor.sessionId(), cursor);
+    if (!pendingCursors.isEmpty() && !timers.isTimerActive(new FlushCursors())) {
+      flushCursors();
+    }
     return Behaviors.same();
   }
 
-  /**
-   * Sends the coalesced cursors, unless durable traffic is queued up: then they wait for the
-   * next tick (and keep coalescing), so ephemeral signals never delay durable ones.
-   */
   private Behavior<SessionInbox> onFlushCursors(FlushCursors flush) {
+    flushCursors();
+    return Behaviors.same();
+  }
+
+  private void flushCursors() {
     if (out.size() > out.capacity() / 2) {
       timers.startSingleTimer(new FlushCursors(), settings.cursorFlushInterval());
-      return Behaviors.same();
+      return;
     }
     send(encoder.cursors(pendingCursors.values()));
     pendingCursors.clear();
-    return Behaviors.same();
   }
 
   /** The client let the outbound buffer fill: it resumes after the close, losing nothing. */

@@ -56,6 +56,12 @@ public sealed interface RoomCommand extends CborSerializable {
    */
   record HeldCursorDue(String sessionId) implements RoomCommand {}
 
+  /**
+   * Sent by the room to itself when a durable command arrives while none is waiting: decide and
+   * write the durable commands that arrived since, in one journal write.
+   */
+  record WriteBatch() implements RoomCommand {}
+
   /** Timer: send the cursors coalesced since the last tick to the room's sessions. */
   record FlushCursors() implements RoomCommand {}
 

@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.BiFunction;
 import java.util.function.Consumer;
 import java.util.stream.Collectors;
 import java.util.stream.StreamSupport;
@@ -79,6 +80,13 @@ public final class RoomEntity
    * ({@link RoomCommand.HeldCursorDue}). At most one per session; memory only.
    */
   private final Map<String, RoomCommand.MoveCursor> heldCursors = new HashMap<>();
+
+  /**
+   * Durable commands that arrived since the last journal write, in arrival order, waiting for
+   * {@link RoomCommand.WriteBatch}; memory only (a command lost with it is never acked, and its
+   * client retries it under the same id).
+   */
+  private final List<RoomCommand.Durable> batch = new ArrayList<>();
 
   /** The newest relayed cursor of each session since the last cursor tick; memory only. */
   private final Map<String, RoomUpdate.CursorMoved> pendingCursors = new LinkedHashMap<>();
@@ -154,9 +162,9 @@ public final class RoomEntity
   public CommandHandlerWithReply<RoomCommand, RoomEvent, RoomState> commandHandler() {
     return newCommandHandlerWithReplyBuilder()
         .forAnyState()
-        .onCommand(RoomCommand.OpenSession.class, this::onOpenSession)
-        .onCommand(RoomCommand.CloseSession.class, this::onCloseSession)
-        .onCommand(RoomCommand.GraceExpired.class, this::onGraceExpired)
+        .onCommand(RoomCommand.OpenSession.class, afterBatch(this::onOpenSession))
+        .onCommand(RoomCommand.CloseSession.class, afterBatch(this::onCloseSession))
+        .onCommand(RoomCommand.GraceExpired.class, afterBatch(this::onGraceExpired))
         .onCommand(RoomCommand.SessionActive.class, this::onSessionActive)
         .onCommand(RoomCommand.MoveCursor.class, this::onMoveCursor)
         .onCommand(RoomCommand.HeldCursorDue.class, this::onHeldCursorDue)
@@ -172,7 +180,9 @@ public final class RoomEntity
                             c.afterVersion(),
                             recentEvents.after(c.afterVersion(), state.version()))))
         .onCommand(RoomCommand.PassivateIfEmpty.class, this::onPassivateIfEmpty)
-        .onCommand(RoomCommand.RecoveryWatchesChecked.class, this::onRecoveryWatchesChecked)
+        .onCommand(
+            RoomCommand.RecoveryWatchesChecked.class, afterBatch(this::onRecoveryWatchesChecked))
+        .onCommand(RoomCommand.WriteBatch.class, this::onWriteBatch)
         .onCommand(RoomCommand.Stop.class, this::onStop)
         .onCommand(RoomCommand.Durable.class, this::onDurable)
         .build();
@@ -251,33 +261,83 @@ public final class RoomEntity
     return releasesReads ? done.thenUnstashAll() : done;
   }
 
+  /**
+   * A presence change waits until the durable commands that arrived before it are written, so
+   * that, for instance, a change sent just before a leave is applied, not refused.
+   */
+  private <C extends RoomCommand> BiFunction<RoomState, C, ReplyEffect<RoomEvent, RoomState>> afterBatch(
+      BiFunction<RoomState, C, ReplyEffect<RoomEvent, RoomState>> handler) {
+    return (state, command) -> batch.isEmpty() ? handler.apply(state, command) : Effect().stash();
+  }
+
+  /**
+   * Rate limits are applied on arrival; the command then waits for the room's next write
+   * (group commit): whatever arrives while a write is in flight goes into the next one, so a busy
+   * room pays one journal round trip per batch, not per command, and an idle one adds only a
+   * message to itself.
+   */
   private ReplyEffect<RoomEvent, RoomState> onDurable(
       RoomState state, RoomCommand.Durable command) {
     Optional<ReplyEffect<RoomEvent, RoomState>> limited = rateLimited(state, command);
     if (limited.isPresent()) {
       return limited.get();
     }
-    Decision decision = rules.durable(state, command, clock.instant());
-    if (decision instanceof Decision.Accept accept) {
-      return Effect()
-          .persist(accept.event())
-          .thenRun((RoomState next) -> afterChange(next, accept.event(), null))
-          .thenReply(
-              command.replyTo(),
-              next -> new CommandReply.Accepted(command.commandId(), next.version()));
+    if (batch.isEmpty()) {
+      context.getSelf().tell(new RoomCommand.WriteBatch());
     }
-    if (decision instanceof Decision.Duplicate duplicate) {
-      // A retry of a command already in the journal: its event was delivered when it was
-      // applied, so only the original ack is repeated.
-      return Effect()
-          .reply(
-              command.replyTo(), new CommandReply.Accepted(command.commandId(), duplicate.version()));
+    batch.add(command);
+    return Effect().noReply();
+  }
+
+  /**
+   * Decides the waiting durable commands in arrival order, each against the state the ones before
+   * it produced, and writes all their events in one journal write. After the write each event is
+   * delivered and then its command acked, in order; retries get their original ack and refused
+   * commands their rejection, in the same order.
+   */
+  private ReplyEffect<RoomEvent, RoomState> onWriteBatch(
+      RoomState state, RoomCommand.WriteBatch write) {
+    Instant now = clock.instant();
+    List<RoomEvent> events = new ArrayList<>(batch.size());
+    List<Runnable> afterWrite = new ArrayList<>(batch.size());
+    RoomState running = state;
+    for (RoomCommand.Durable command : batch) {
+      Decision decision = rules.durable(running, command, now);
+      if (decision instanceof Decision.Accept accept) {
+        running = running.apply(accept.event(), settings.stateBounds());
+        RoomState after = running;
+        events.add(accept.event());
+        afterWrite.add(
+            () -> {
+              afterChange(after, accept.event(), null);
+              command.replyTo().tell(new CommandReply.Accepted(command.commandId(), after.version()));
+            });
+      } else if (decision instanceof Decision.Duplicate duplicate) {
+        // A retry of a command already in the journal (or earlier in this batch): its event was
+        // delivered when it was applied, so only the original ack is repeated.
+        afterWrite.add(
+            () ->
+                command
+                    .replyTo()
+                    .tell(new CommandReply.Accepted(command.commandId(), duplicate.version())));
+      } else {
+        Decision.Reject reject = (Decision.Reject) decision;
+        afterWrite.add(
+            () ->
+                command
+                    .replyTo()
+                    .tell(
+                        new CommandReply.Rejected(
+                            command.commandId(), reject.code(), reject.message())));
+      }
     }
-    Decision.Reject reject = (Decision.Reject) decision;
-    return Effect()
-        .reply(
-            command.replyTo(),
-            new CommandReply.Rejected(command.commandId(), reject.code(), reject.message()));
+    batch.clear();
+    EffectBuilder<RoomEvent, RoomState> effect =
+        events.isEmpty() ? Effect().none() : Effect().persist(events);
+    return effect
+        .thenRun((RoomState written) -> afterWrite.forEach(Runnable::run))
+        .thenNoReply()
+        .thenUnstashAll();
   }
 
   /**

@@ -17,6 +17,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -29,7 +30,9 @@ import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.apache.pekko.japi.Pair;
+import org.apache.pekko.persistence.testkit.ProcessingSuccess$;
 import org.apache.pekko.persistence.testkit.SnapshotMeta;
+import org.apache.pekko.persistence.testkit.WriteEvents;
 import org.apache.pekko.persistence.testkit.javadsl.EventSourcedBehaviorTestKit;
 import org.apache.pekko.persistence.testkit.javadsl.EventSourcedBehaviorTestKit.CommandResult;
 import org.apache.pekko.persistence.testkit.javadsl.EventSourcedBehaviorTestKit.CommandResultWithReply;
@@ -604,6 +607,88 @@ class RoomEntityTest {
       skipDelivered(alice, 1);
       alice.expectMessage(cursors(new RoomUpdate.CursorMoved("bob", "s-bob", 1, 2, Optional.empty())));
       alice.expectMessageClass(RoomUpdate.EventDelivered.class);
+    }
+  }
+
+  // ---- group commit
+
+  /**
+   * Commands sent to a room while it recovers wait in its stash and are handled together as soon
+   * as it runs, so durable ones among them land in one batch.
+   */
+  @Nested
+  class GroupCommit {
+
+    private final List<Integer> writes = new CopyOnWriteArrayList<>();
+    private TestProbe<SessionInbox> alice;
+    private TestProbe<SessionInbox> bob;
+    private ActorRef<RoomCommand> entity;
+    private TestProbe<CommandReply> replies;
+
+    @BeforeEach
+    void aliceAndBobInARoomThatRecordsItsWrites() {
+      room.persistenceTestKit()
+          .withPolicy(
+              (persistenceId, operation) -> {
+                if (operation instanceof WriteEvents write && persistenceId.equals(persistenceId())) {
+                  writes.add(write.getBatch().size());
+                }
+                return ProcessingSuccess$.MODULE$.getInstance();
+              });
+      alice = connection();
+      bob = connection();
+      replies = kit.createTestProbe(CommandReply.class);
+      entity =
+          spawnRoom(
+              TestConfig.roomSettings(),
+              Optional.empty(),
+              joined("s-alice", "alice", alice.getRef()),
+              joined("s-bob", "bob", bob.getRef()));
+    }
+
+    @AfterEach
+    void resetPolicy() {
+      room.persistenceTestKit().resetPolicy();
+    }
+
+    private RoomCommand.ChangeKeys change(String commandId, String sessionId, String key) {
+      return new RoomCommand.ChangeKeys(
+          commandId, sessionId, List.of(set(key, JSON.textNode(commandId))), replies.getRef());
+    }
+
+    @Test
+    void durableCommandsThatArriveTogetherAreWrittenInOneWriteAndAnsweredInOrder() {
+      entity.tell(change("c1", "s-alice", "a"));
+      entity.tell(change("c2", "s-bob", "b"));
+      entity.tell(change("c1", "s-alice", "a")); // a retry of c1, in the same batch
+      entity.tell(change("c3", "s-nobody", "x")); // not a member: refused
+      entity.tell(change("c4", "s-alice", "c"));
+
+      assertEquals(new CommandReply.Accepted("c1", 3), replies.receiveMessage());
+      assertEquals(new CommandReply.Accepted("c2", 4), replies.receiveMessage());
+      assertEquals(new CommandReply.Accepted("c1", 3), replies.receiveMessage());
+      CommandReply.Rejected refused = (CommandReply.Rejected) replies.receiveMessage();
+      assertEquals(RejectCode.NOT_MEMBER, refused.code());
+      assertEquals(new CommandReply.Accepted("c4", 5), replies.receiveMessage());
+      assertEquals(List.of(3), writes);
+      for (long version = 3; version <= 5; version++) {
+        assertEquals(version, alice.expectMessageClass(RoomUpdate.EventDelivered.class).version());
+        assertEquals(version, bob.expectMessageClass(RoomUpdate.EventDelivered.class).version());
+      }
+      assertEquals(5, room.persistenceTestKit().persistedInStorage(persistenceId()).size());
+    }
+
+    @Test
+    void aLeaveWaitsForTheChangesSentBeforeIt() {
+      entity.tell(change("c1", "s-bob", "b"));
+      entity.tell(leave("s-bob"));
+
+      assertEquals(new CommandReply.Accepted("c1", 3), replies.receiveMessage());
+      assertEquals(3, alice.expectMessageClass(RoomUpdate.EventDelivered.class).version());
+      RoomUpdate.EventDelivered left = alice.expectMessageClass(RoomUpdate.EventDelivered.class);
+      assertEquals(4, left.version());
+      assertTrue(left.event() instanceof RoomEvent.MemberLeft);
+      assertEquals(List.of(1, 1), writes);
     }
   }
 

@@ -203,6 +203,7 @@ class SerializationRoundTripTest {
     samples.add(new RoomCommand.HeldCursorDue("a1"));
     samples.add(new RoomCommand.PassivateIfEmpty());
     samples.add(new RoomCommand.FlushCursors());
+    samples.add(new RoomCommand.WriteBatch());
     samples.add(new RoomCommand.RecoveryWatchesChecked(2));
     samples.add(new RoomCommand.ChangeKeys("c1", "a1", allKindsOfOps(), replyTo));
     samples.add(new RoomCommand.SetReady("r1", "a1", true, replyTo));

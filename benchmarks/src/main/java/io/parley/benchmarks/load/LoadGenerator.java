@@ -33,7 +33,8 @@ import org.HdrHistogram.Recorder;
  * Load generator for Parley: a client of the WebSocket protocol only (JDK, Jackson,
  * HdrHistogram; no server code). Opens C clients in rooms of S, sends cursors at R Hz and acked
  * {@code set} changes at D/s per client, and measures connect times, deliveries and end-to-end
- * latencies (one clock: the send time is embedded in the frame). See benchmarks/README.md.
+ * latencies (one clock: the send time is embedded in the frame), in total over the measured
+ * window and second by second over the whole load ({@link Timeline}). See benchmarks/README.md.
  */
 public final class LoadGenerator {
 
@@ -87,6 +88,8 @@ public final class LoadGenerator {
   final AtomicLong pingsSent = new AtomicLong();
   final AtomicLong closedByServer = new AtomicLong();
   final Map<String, AtomicLong> errorCodes = new ConcurrentHashMap<>();
+  // per second, warm-up and drain included; set in run() before any client exists
+  Timeline timeline;
 
   public static void main(String[] args) throws Exception {
     LoadGenerator g = new LoadGenerator();
@@ -128,7 +131,8 @@ public final class LoadGenerator {
                       [--out results/NAME.json] [--connect-concurrency 64] [--drain 3]
           rooms load-0, load-1, ... of S clients each (users u<i>); cursors at R Hz per client
           (0: none); acked `set` changes at D per second per client (0: none); measures for T s
-          after W s of warm-up, then waits --drain s for the last deliveries.""");
+          after W s of warm-up, then waits --drain s for the last deliveries. The report's
+          "timeline" has one row per second of warm-up, window and drain.""");
   }
 
   // ---------------------------------------------------------------------------------------
@@ -137,6 +141,13 @@ public final class LoadGenerator {
     Instant startedAt = Instant.now();
     ProcStats serverBefore = ProcStats.read(serverPid);
     CpuTimes machineBefore = CpuTimes.read();
+    timeline =
+        new Timeline(
+            this::nowMs,
+            serverPid > 0 ? () -> ProcStats.read(serverPid) : null,
+            LoadGenerator::ownCpuNanos,
+            CpuTimes::read,
+            durablePerSecond > 0);
     ExecutorService callbacks = Executors.newFixedThreadPool(4, daemon("ws"));
     HttpClient http =
         HttpClient.newBuilder().executor(callbacks).connectTimeout(Duration.ofSeconds(30)).build();
@@ -189,8 +200,9 @@ public final class LoadGenerator {
         5,
         TimeUnit.SECONDS);
 
+    timeline.start();
     System.out.printf("warm-up %d s%n", warmupSeconds);
-    TimeUnit.SECONDS.sleep(warmupSeconds);
+    timeline.advance(warmupSeconds, Timeline.Phase.WARMUP);
     // reset the recorders at the start of the measured window
     cursorLatencyUs.reset();
     durableLatencyUs.reset();
@@ -204,7 +216,7 @@ public final class LoadGenerator {
     long ownCpuStart = ownCpuNanos();
     measureStartMs = nowMs();
     System.out.printf("measuring %d s%n", durationSeconds);
-    TimeUnit.SECONDS.sleep(durationSeconds);
+    timeline.advance(durationSeconds, Timeline.Phase.MEASURED);
     measureEndMs = nowMs();
     ProcStats serverEnd = ProcStats.read(serverPid);
     CpuTimes machineEnd = CpuTimes.read();
@@ -214,7 +226,8 @@ public final class LoadGenerator {
     long frames = framesReceived.get() - frames0;
     long cursorFrames = cursorFramesReceived.get() - cursorFrames0;
     // deliveries of moves sent in the window may still arrive: wait, then stop
-    TimeUnit.SECONDS.sleep(drainSeconds);
+    System.out.printf("drain %d s%n", drainSeconds);
+    timeline.advance(drainSeconds, Timeline.Phase.DRAIN);
     timers.shutdownNow();
     Histogram cursorLat = cursorLatencyUs.getIntervalHistogram();
     Histogram durableLat = durableLatencyUs.getIntervalHistogram();
@@ -329,6 +342,7 @@ public final class LoadGenerator {
             : null);
     mach.put("coresBusyWholeRun", round(machineEnd.busySince(machineBefore) / ((nowMs()) / 1000)));
     r.put("cpu", mach);
+    r.put("timeline", timeline.toJson());
 
     String text = JSON.writeValueAsString(r);
     System.out.println(text);
@@ -474,10 +488,15 @@ public final class LoadGenerator {
         case "cursors" -> {
           boolean any = false;
           for (JsonNode c : f.path("cursors")) {
+            if (!c.path("x").isNumber()) {
+              continue; // not a cursor of this generator's: no send time
+            }
             double sent = c.path("x").asDouble();
+            long latencyUs = micros(now - sent);
+            timeline.cursorDelivered(latencyUs);
             if (measured(sent)) {
               any = true;
-              cursorLatencyUs.recordValue(micros(now - sent));
+              cursorLatencyUs.recordValue(latencyUs);
               long seq = c.path("y").asLong();
               Long before = lastSeqBySender.put(c.path("userId").asText(), seq);
               if (before != null && seq > before + 1) {
@@ -493,8 +512,12 @@ public final class LoadGenerator {
           if (f.path("kind").asText().equals("state.changed")) {
             for (JsonNode op : f.path("ops")) {
               JsonNode t = op.path("value").path("t");
-              if (t.isNumber() && measured(t.asDouble())) {
-                durableLatencyUs.recordValue(micros(now - t.asDouble()));
+              if (t.isNumber()) {
+                long latencyUs = micros(now - t.asDouble());
+                timeline.durableDelivered(latencyUs);
+                if (measured(t.asDouble())) {
+                  durableLatencyUs.recordValue(latencyUs);
+                }
               }
             }
           }
@@ -503,6 +526,7 @@ public final class LoadGenerator {
           Double sent = pending.remove(f.path("id").asText());
           if (sent != null) {
             changesAcked.incrementAndGet();
+            timeline.acked(micros(now - sent));
             if (measured(sent)) {
               changesAckedMeasured.incrementAndGet();
               ackedMeasured.incrementAndGet();

@@ -42,8 +42,11 @@ final class OutboundQueue {
 
   /** Ends the stream after the frames already queued; the socket then closes normally. */
   void close() {
-    if (!queue.isCompleted()) {
+    try {
       queue.complete();
+    } catch (IllegalStateException alreadyEnded) {
+      // The stream ended first (the client went away, or the node is stopping): there is
+      // nothing left to close. Checking isCompleted() first would race with that.
     }
   }
 }

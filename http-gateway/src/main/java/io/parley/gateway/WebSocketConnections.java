@@ -82,19 +82,25 @@ public final class WebSocketConnections {
     return Flow.fromSinkAndSourceCoupled(inbound, frames)
         .watchTermination(
             (notUsed, done) -> {
-              done.whenComplete((ok, failure) -> lease.release());
+              done.whenCompleteAsync((ok, failure) -> lease.release(), system.executionContext());
               return NotUsed.getInstance();
             });
   }
 
-  /** Reads a whole frame, never holding more than the frame limit of it in memory. */
+  /**
+   * Reads a whole frame, never holding more than the frame limit of it in memory. Callbacks on
+   * Pekko's futures name the dispatcher: without an executor they would go to the common pool
+   * (see {@code CommonPool}).
+   */
   private CompletionStage<DecodeResult> read(Message message) {
     if (!message.isText()) {
       return message
           .asBinaryMessage()
           .getStreamedData()
           .runWith(Sink.ignore(), system)
-          .thenApply(done -> tooLarge("binary frames are not supported; send JSON text frames"));
+          .thenApplyAsync(
+              done -> tooLarge("binary frames are not supported; send JSON text frames"),
+              system.executionContext());
     }
     TextMessage text = message.asTextMessage();
     if (text.isStrict()) {
@@ -107,9 +113,10 @@ public final class WebSocketConnections {
             Sink.fold(
                 new BoundedText(settings.maxFrameBytes()), BoundedText::append),
             system)
-        .thenApply(
+        .thenApplyAsync(
             collected ->
-                collected.overflowed() ? tooLarge(limitMessage()) : decoder.decode(collected.text()));
+                collected.overflowed() ? tooLarge(limitMessage()) : decoder.decode(collected.text()),
+            system.executionContext());
   }
 
   private boolean exceedsLimit(String text) {

@@ -8,6 +8,11 @@ import org.slf4j.LoggerFactory;
 /** Starts one Parley node with the configuration of the environment. */
 public final class Main {
 
+  static {
+    // before anything (logging included) can start the common pool
+    CommonPool.atLeastTwoThreads();
+  }
+
   private static final Logger log = LoggerFactory.getLogger(Main.class);
 
   private Main() {}

@@ -48,6 +48,7 @@ public final class LoadGenerator {
   double durablePerSecond = 0;
   int durationSeconds = 20;
   int warmupSeconds = 5;
+  int rampUpSeconds = 0;
   long serverPid = -1;
   Path out;
   int connectConcurrency = 64;
@@ -112,6 +113,7 @@ public final class LoadGenerator {
         case "--durable-per-second" -> g.durablePerSecond = Double.parseDouble(v);
         case "--duration" -> g.durationSeconds = Integer.parseInt(v);
         case "--warmup" -> g.warmupSeconds = Integer.parseInt(v);
+        case "--ramp-up" -> g.rampUpSeconds = Integer.parseInt(v);
         case "--server-pid" -> g.serverPid = Long.parseLong(v);
         case "--out" -> g.out = Path.of(v);
         case "--connect-concurrency" -> g.connectConcurrency = Integer.parseInt(v);
@@ -129,9 +131,12 @@ public final class LoadGenerator {
         LoadGenerator --url ws://127.0.0.1:PORT --clients C --room-size S --cursor-hz R
                       --durable-per-second D --duration T --warmup W [--server-pid PID]
                       [--out results/NAME.json] [--connect-concurrency 64] [--drain 3]
+                      [--ramp-up U]
           rooms load-0, load-1, ... of S clients each (users u<i>); cursors at R Hz per client
           (0: none); acked `set` changes at D per second per client (0: none); measures for T s
-          after W s of warm-up, then waits --drain s for the last deliveries. The report's
+          after W s of warm-up, then waits --drain s for the last deliveries. With --ramp-up U
+          (at most W) the clients start sending one after the other over the first U s of the
+          warm-up, so the offered load grows linearly to its full rate. The report's
           "timeline" has one row per second of warm-up, window and drain.""");
   }
 
@@ -179,15 +184,21 @@ public final class LoadGenerator {
 
     // send
     ScheduledExecutorService timers = Executors.newScheduledThreadPool(2, daemon("send"));
-    for (Client c : live) {
+    long rampUpMicros = TimeUnit.SECONDS.toMicros(Math.min(rampUpSeconds, warmupSeconds));
+    for (int i = 0; i < live.size(); i++) {
+      Client c = live.get(i);
       ThreadLocalRandom rnd = ThreadLocalRandom.current();
+      // a fresh node's JIT and pools warm up under a growing load instead of a sudden backlog
+      long start = rampUpMicros * i / live.size();
       if (cursorHz > 0) {
         long period = Math.round(1e6 / cursorHz);
-        timers.scheduleAtFixedRate(c::sendCursor, rnd.nextLong(period), period, TimeUnit.MICROSECONDS);
+        timers.scheduleAtFixedRate(
+            c::sendCursor, start + rnd.nextLong(period), period, TimeUnit.MICROSECONDS);
       }
       if (durablePerSecond > 0) {
         long period = Math.round(1e6 / durablePerSecond);
-        timers.scheduleAtFixedRate(c::sendChange, rnd.nextLong(period), period, TimeUnit.MICROSECONDS);
+        timers.scheduleAtFixedRate(
+            c::sendChange, start + rnd.nextLong(period), period, TimeUnit.MICROSECONDS);
       }
     }
     timers.scheduleAtFixedRate(
@@ -252,6 +263,7 @@ public final class LoadGenerator {
     opts.put("cursorHz", cursorHz);
     opts.put("durablePerSecond", durablePerSecond);
     opts.put("warmupSeconds", warmupSeconds);
+    opts.put("rampUpSeconds", Math.min(rampUpSeconds, warmupSeconds));
     opts.put("durationSeconds", durationSeconds);
     opts.put("drainSeconds", drainSeconds);
     r.put("options", opts);

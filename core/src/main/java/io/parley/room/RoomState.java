@@ -6,15 +6,18 @@ import io.parley.serialization.CborSerializable;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
+import org.pcollections.HashTreePMap;
+import org.pcollections.PMap;
 
 /**
  * A room as the fold of its events. Immutable: snapshots are serialized while the entity goes on,
- * so every change returns a new state.
+ * so every change returns a new state. The shared keys, the part that grows, are a persistent
+ * map: a change to one key shares the rest with the state before, instead of copying a room's
+ * thousands of keys on every event.
  *
  * @param version the number of durable changes so far; equal to the journal sequence number
  * @param chat the most recent messages, oldest first, at most {@code chatHistory} of them
@@ -37,7 +40,7 @@ public record RoomState(
 
   public RoomState {
     members = Map.copyOf(members);
-    keys = Map.copyOf(keys);
+    keys = keys instanceof PMap ? keys : HashTreePMap.from(keys);
     chat = List.copyOf(chat);
     appliedCommands = appliedCommands == null ? List.of() : List.copyOf(appliedCommands);
   }
@@ -165,12 +168,12 @@ public record RoomState(
   }
 
   private RoomState withKeys(long next, RoomEvent.KeysChanged e) {
-    Map<String, KeyEntry> updated = new LinkedHashMap<>(keys);
+    PMap<String, KeyEntry> updated = (PMap<String, KeyEntry>) keys;
     for (KeyOp op : e.ops()) {
       if (op instanceof KeyOp.Set set) {
-        updated.put(set.key(), new KeyEntry(set.value(), next, e.userId(), e.at()));
+        updated = updated.plus(set.key(), new KeyEntry(set.value(), next, e.userId(), e.at()));
       } else {
-        updated.remove(op.key());
+        updated = updated.minus(op.key());
       }
     }
     return new RoomState(next, touched(e.userId(), e.at()), updated, chat, appliedCommands);

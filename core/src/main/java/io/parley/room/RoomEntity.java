@@ -91,6 +91,8 @@ public final class RoomEntity
   /** The newest relayed cursor of each session since the last cursor tick; memory only. */
   private final Map<String, RoomUpdate.CursorMoved> pendingCursors = new LinkedHashMap<>();
 
+  private final CursorTicks cursorTicks;
+
   /** Cursors dropped for going over their user's rate since the room started (logged at debug). */
   private long droppedCursors;
 
@@ -118,6 +120,7 @@ public final class RoomEntity
     this.rules = new RoomRules(new FieldValidator(settings.limits()), settings.membersPerRoom());
     this.recentEvents = new RecentEvents(settings.recentEvents());
     this.rateLimits = new RateLimits(settings.rates());
+    this.cursorTicks = new CursorTicks(settings.cursorInterval());
     this.clock = clock;
   }
 
@@ -428,10 +431,13 @@ public final class RoomEntity
           command.sessionId(),
           new RoomUpdate.CursorMoved(
               userId, command.sessionId(), command.x(), command.y(), command.documentId()));
-      if (settings.cursorInterval().isZero()) {
-        flushCursors(state);
-      } else if (!timers.isTimerActive(CURSOR_TIMER)) {
-        timers.startSingleTimer(CURSOR_TIMER, new RoomCommand.FlushCursors(), settings.cursorInterval());
+      if (!timers.isTimerActive(CURSOR_TIMER)) {
+        Duration wait = cursorTicks.waitBefore(now);
+        if (wait.isZero()) {
+          flushCursors(state, now);
+        } else {
+          timers.startSingleTimer(CURSOR_TIMER, new RoomCommand.FlushCursors(), wait);
+        }
       }
       return;
     }
@@ -444,12 +450,13 @@ public final class RoomEntity
 
   private ReplyEffect<RoomEvent, RoomState> onFlushCursors(
       RoomState state, RoomCommand.FlushCursors flush) {
-    flushCursors(state);
+    flushCursors(state, clock.instant());
     return Effect().noReply();
   }
 
   /** Sends the pending cursors of sessions still in the room, one message to each session. */
-  private void flushCursors(RoomState state) {
+  private void flushCursors(RoomState state, Instant now) {
+    cursorTicks.sent(now);
     List<RoomUpdate.CursorMoved> moved = new ArrayList<>(pendingCursors.size());
     for (RoomUpdate.CursorMoved cursor : pendingCursors.values()) {
       if (state.memberOfSession(cursor.sessionId()).isPresent()) {

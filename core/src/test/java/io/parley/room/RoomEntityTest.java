@@ -978,25 +978,42 @@ class RoomEntityTest {
       ann.expectMessageClass(RoomUpdate.EventDelivered.class);
       ben.expectMessageClass(RoomUpdate.EventDelivered.class);
 
+      // the room sent no cursor within the interval: the first move goes at once, and not to
+      // the mover's own session
       room.runCommand(new RoomCommand.MoveCursor("s-ann", 1, 1, Optional.empty()));
+      RoomUpdate.Cursors first = cursors(new RoomUpdate.CursorMoved("ann", "s-ann", 1, 1, Optional.empty()));
+      ben.expectMessage(first);
+      cat.expectMessage(first);
+      // the next ones wait for the end of the interval (the room's clock stands still, so the
+      // whole interval): one message per session, the newest cursor of each mover
       room.runCommand(new RoomCommand.MoveCursor("s-ben", 2, 2, Optional.empty()));
       room.runCommand(new RoomCommand.MoveCursor("s-ann", 3, 3, Optional.of("doc")));
-
-      // one message per session for the tick, the newest cursor of each mover, first mover first;
-      // each connection leaves out its own session's cursor when it writes the frame
+      room.runCommand(new RoomCommand.MoveCursor("s-ben", 4, 4, Optional.empty()));
       RoomUpdate.Cursors tick =
           cursors(
-              new RoomUpdate.CursorMoved("ann", "s-ann", 3, 3, Optional.of("doc")),
-              new RoomUpdate.CursorMoved("ben", "s-ben", 2, 2, Optional.empty()));
+              new RoomUpdate.CursorMoved("ben", "s-ben", 4, 4, Optional.empty()),
+              new RoomUpdate.CursorMoved("ann", "s-ann", 3, 3, Optional.of("doc")));
       ann.expectMessage(tick);
       ben.expectMessage(tick);
       cat.expectMessage(tick);
-      // a tick with the cursor of one session only is not sent to that session
-      room.runCommand(new RoomCommand.MoveCursor("s-cat", 4, 4, Optional.empty()));
-      RoomUpdate.Cursors catsTick = cursors(new RoomUpdate.CursorMoved("cat", "s-cat", 4, 4, Optional.empty()));
-      ann.expectMessage(catsTick);
-      ben.expectMessage(catsTick);
-      cat.expectNoMessage(Duration.ofMillis(500));
+      ann.expectNoMessage(Duration.ofMillis(100));
+    }
+
+    @Test
+    void aMoveAfterAQuietIntervalIsSentAtOnce() {
+      room = startRoom(TestConfig.roomSettings("room.cursor-interval = 300ms"));
+      TestProbe<SessionInbox> ann = join("s-ann", "ann");
+      TestProbe<SessionInbox> ben = join("s-ben", "ben");
+      ann.expectMessageClass(RoomUpdate.EventDelivered.class);
+      room.runCommand(new RoomCommand.MoveCursor("s-ann", 1, 1, Optional.empty()));
+      ben.expectMessage(cursors(new RoomUpdate.CursorMoved("ann", "s-ann", 1, 1, Optional.empty())));
+
+      clock.advance(Duration.ofMillis(300));
+      room.runCommand(new RoomCommand.MoveCursor("s-ann", 2, 2, Optional.empty()));
+
+      ben.expectMessage(
+          Duration.ofMillis(100),
+          cursors(new RoomUpdate.CursorMoved("ann", "s-ann", 2, 2, Optional.empty())));
     }
 
     @Test
@@ -1005,8 +1022,10 @@ class RoomEntityTest {
       TestProbe<SessionInbox> ann = join("s-ann", "ann");
       TestProbe<SessionInbox> ben = join("s-ben", "ben");
       ann.expectMessageClass(RoomUpdate.EventDelivered.class);
+      room.runCommand(new RoomCommand.MoveCursor("s-ann", 1, 1, Optional.empty()));
+      ben.expectMessageClass(RoomUpdate.Cursors.class);
 
-      room.runCommand(new RoomCommand.MoveCursor("s-ben", 2, 2, Optional.empty()));
+      room.runCommand(new RoomCommand.MoveCursor("s-ben", 2, 2, Optional.empty())); // waits
       room.runCommand(leave("s-ben"));
 
       assertEquals(3, ann.expectMessageClass(RoomUpdate.EventDelivered.class).version());

@@ -465,10 +465,10 @@ public final class RoomEntity
     }
     pendingCursors.clear();
     if (!moved.isEmpty()) {
-      RoomUpdate.Cursors batch = new RoomUpdate.Cursors(List.copyOf(moved));
-      // a session whose own cursor is all the batch holds has nothing to receive
+      RoomUpdate.Cursors tick = new RoomUpdate.Cursors(List.copyOf(moved));
+      // a session whose own cursor is all the tick holds has nothing to receive
       String onlyMover = moved.size() == 1 ? moved.get(0).sessionId() : null;
-      forEachSession(state, onlyMover, session -> session.connection().tell(batch));
+      forEachSession(state, onlyMover, session -> session.connection().tell(tick));
     }
   }
 

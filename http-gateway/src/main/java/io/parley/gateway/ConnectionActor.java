@@ -479,10 +479,10 @@ public final class ConnectionActor {
   }
 
   /**
-   * The room sends the cursors that moved once per its cursor tick; they go out at once as one
-   * frame, without this session's own, unless durable traffic is queued up: then they wait
-   * (and keep coalescing, the newest per session wins), so ephemeral signals never delay
-   * durable ones.
+   * The room sends the cursors that moved at most once per its cursor interval; they go out at
+   * once as one frame, without this session's own, unless durable traffic is queued up: then
+   * they wait (and keep coalescing, the newest per session wins), so ephemeral signals never
+   * delay durable ones.
    */
   private Behavior<SessionInbox> onCursors(RoomUpdate.Cursors batch) {
     for (RoomUpdate.CursorMoved cursor : batch.cursors()) {

@@ -18,6 +18,8 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -613,13 +615,15 @@ class RoomEntityTest {
   // ---- group commit
 
   /**
-   * Commands sent to a room while it recovers wait in its stash and are handled together as soon
-   * as it runs, so durable ones among them land in one batch.
+   * The room's first write is held in the journal until the test has sent what should arrive
+   * during it: those commands then make the next batch, whatever the timing of the threads.
    */
   @Nested
   class GroupCommit {
 
     private final List<Integer> writes = new CopyOnWriteArrayList<>();
+    private final CountDownLatch firstWriteStarted = new CountDownLatch(1);
+    private final CountDownLatch firstWriteMayEnd = new CountDownLatch(1);
     private TestProbe<SessionInbox> alice;
     private TestProbe<SessionInbox> bob;
     private ActorRef<RoomCommand> entity;
@@ -632,6 +636,8 @@ class RoomEntityTest {
               (persistenceId, operation) -> {
                 if (operation instanceof WriteEvents write && persistenceId.equals(persistenceId())) {
                   writes.add(write.getBatch().size());
+                  firstWriteStarted.countDown();
+                  awaitQuietly(firstWriteMayEnd);
                 }
                 return ProcessingSuccess$.MODULE$.getInstance();
               });
@@ -648,7 +654,16 @@ class RoomEntityTest {
 
     @AfterEach
     void resetPolicy() {
+      firstWriteMayEnd.countDown();
       room.persistenceTestKit().resetPolicy();
+    }
+
+    private static void awaitQuietly(CountDownLatch latch) {
+      try {
+        latch.await(10, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
     }
 
     private RoomCommand.ChangeKeys change(String commandId, String sessionId, String key) {
@@ -657,29 +672,35 @@ class RoomEntityTest {
     }
 
     @Test
-    void durableCommandsThatArriveTogetherAreWrittenInOneWriteAndAnsweredInOrder() {
+    void durableCommandsThatArriveDuringAWriteAreWrittenTogetherAndAnsweredInOrder()
+        throws InterruptedException {
+      entity.tell(change("c0", "s-bob", "z"));
+      assertTrue(firstWriteStarted.await(10, TimeUnit.SECONDS));
       entity.tell(change("c1", "s-alice", "a"));
       entity.tell(change("c2", "s-bob", "b"));
       entity.tell(change("c1", "s-alice", "a")); // a retry of c1, in the same batch
       entity.tell(change("c3", "s-nobody", "x")); // not a member: refused
       entity.tell(change("c4", "s-alice", "c"));
+      firstWriteMayEnd.countDown();
 
-      assertEquals(new CommandReply.Accepted("c1", 3), replies.receiveMessage());
-      assertEquals(new CommandReply.Accepted("c2", 4), replies.receiveMessage());
-      assertEquals(new CommandReply.Accepted("c1", 3), replies.receiveMessage());
+      assertEquals(new CommandReply.Accepted("c0", 3), replies.receiveMessage());
+      assertEquals(new CommandReply.Accepted("c1", 4), replies.receiveMessage());
+      assertEquals(new CommandReply.Accepted("c2", 5), replies.receiveMessage());
+      assertEquals(new CommandReply.Accepted("c1", 4), replies.receiveMessage());
       CommandReply.Rejected refused = (CommandReply.Rejected) replies.receiveMessage();
       assertEquals(RejectCode.NOT_MEMBER, refused.code());
-      assertEquals(new CommandReply.Accepted("c4", 5), replies.receiveMessage());
-      assertEquals(List.of(3), writes);
-      for (long version = 3; version <= 5; version++) {
+      assertEquals(new CommandReply.Accepted("c4", 6), replies.receiveMessage());
+      assertEquals(List.of(1, 3), writes);
+      for (long version = 3; version <= 6; version++) {
         assertEquals(version, alice.expectMessageClass(RoomUpdate.EventDelivered.class).version());
         assertEquals(version, bob.expectMessageClass(RoomUpdate.EventDelivered.class).version());
       }
-      assertEquals(5, room.persistenceTestKit().persistedInStorage(persistenceId()).size());
+      assertEquals(6, room.persistenceTestKit().persistedInStorage(persistenceId()).size());
     }
 
     @Test
     void aLeaveWaitsForTheChangesSentBeforeIt() {
+      firstWriteMayEnd.countDown(); // no write held here
       entity.tell(change("c1", "s-bob", "b"));
       entity.tell(leave("s-bob"));
 
@@ -970,7 +991,7 @@ class RoomEntityTest {
 
     @Test
     void cursorsAreCoalescedPerTickAndSentOnceToEverySession() {
-      room = startRoom(TestConfig.roomSettings("room.cursor-interval = 300ms"));
+      room = startRoom(TestConfig.roomSettings("room.cursor-interval = 1s"));
       TestProbe<SessionInbox> ann = join("s-ann", "ann");
       TestProbe<SessionInbox> ben = join("s-ben", "ben");
       TestProbe<SessionInbox> cat = join("s-cat", "cat");
@@ -985,7 +1006,8 @@ class RoomEntityTest {
       ben.expectMessage(first);
       cat.expectMessage(first);
       // the next ones wait for the end of the interval (the room's clock stands still, so the
-      // whole interval): one message per session, the newest cursor of each mover
+      // whole second, long enough for the three moves on a slow machine): one message per
+      // session, the newest cursor of each mover
       room.runCommand(new RoomCommand.MoveCursor("s-ben", 2, 2, Optional.empty()));
       room.runCommand(new RoomCommand.MoveCursor("s-ann", 3, 3, Optional.of("doc")));
       room.runCommand(new RoomCommand.MoveCursor("s-ben", 4, 4, Optional.empty()));
@@ -1001,24 +1023,25 @@ class RoomEntityTest {
 
     @Test
     void aMoveAfterAQuietIntervalIsSentAtOnce() {
-      room = startRoom(TestConfig.roomSettings("room.cursor-interval = 300ms"));
+      room = startRoom(TestConfig.roomSettings("room.cursor-interval = 1s"));
       TestProbe<SessionInbox> ann = join("s-ann", "ann");
       TestProbe<SessionInbox> ben = join("s-ben", "ben");
       ann.expectMessageClass(RoomUpdate.EventDelivered.class);
       room.runCommand(new RoomCommand.MoveCursor("s-ann", 1, 1, Optional.empty()));
       ben.expectMessage(cursors(new RoomUpdate.CursorMoved("ann", "s-ann", 1, 1, Optional.empty())));
 
-      clock.advance(Duration.ofMillis(300));
+      clock.advance(Duration.ofSeconds(1));
       room.runCommand(new RoomCommand.MoveCursor("s-ann", 2, 2, Optional.empty()));
 
+      // at once: well before the interval's end
       ben.expectMessage(
-          Duration.ofMillis(100),
+          Duration.ofMillis(500),
           cursors(new RoomUpdate.CursorMoved("ann", "s-ann", 2, 2, Optional.empty())));
     }
 
     @Test
     void aCursorOfASessionThatClosedBeforeTheTickIsNotSent() {
-      room = startRoom(TestConfig.roomSettings("room.cursor-interval = 300ms"));
+      room = startRoom(TestConfig.roomSettings("room.cursor-interval = 1s"));
       TestProbe<SessionInbox> ann = join("s-ann", "ann");
       TestProbe<SessionInbox> ben = join("s-ben", "ben");
       ann.expectMessageClass(RoomUpdate.EventDelivered.class);
@@ -1029,7 +1052,7 @@ class RoomEntityTest {
       room.runCommand(leave("s-ben"));
 
       assertEquals(3, ann.expectMessageClass(RoomUpdate.EventDelivered.class).version());
-      ann.expectNoMessage(Duration.ofMillis(600));
+      ann.expectNoMessage(Duration.ofMillis(1500));
     }
 
     @Test

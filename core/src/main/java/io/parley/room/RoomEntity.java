@@ -233,6 +233,7 @@ public final class RoomEntity
             .map(member -> member.sessions().get(command.sessionId()));
     session.ifPresent(s -> context.unwatch(s.connection()));
     heldCursors.remove(command.sessionId());
+    pendingCursors.remove(command.sessionId());
     ReplyEffect<RoomEvent, RoomState> effect =
         persistWithoutReply(decision, command, command.sessionId());
     if (command.end() == RoomCommand.SessionEnd.LEAVE && session.isPresent()) {
@@ -454,22 +455,22 @@ public final class RoomEntity
     return Effect().noReply();
   }
 
-  /** Sends the pending cursors of sessions still in the room, one message to each session. */
+  /**
+   * Sends the pending cursors, one message to each session. A session that closes takes its
+   * pending cursor with it ({@link #onCloseSession}), so every cursor here is of a session
+   * still in the room.
+   */
   private void flushCursors(RoomState state, Instant now) {
     cursorTicks.sent(now);
-    List<RoomUpdate.CursorMoved> moved = new ArrayList<>(pendingCursors.size());
-    for (RoomUpdate.CursorMoved cursor : pendingCursors.values()) {
-      if (state.memberOfSession(cursor.sessionId()).isPresent()) {
-        moved.add(cursor);
-      }
+    if (pendingCursors.isEmpty()) {
+      return;
     }
+    List<RoomUpdate.CursorMoved> moved = List.copyOf(pendingCursors.values());
     pendingCursors.clear();
-    if (!moved.isEmpty()) {
-      RoomUpdate.Cursors tick = new RoomUpdate.Cursors(List.copyOf(moved));
-      // a session whose own cursor is all the tick holds has nothing to receive
-      String onlyMover = moved.size() == 1 ? moved.get(0).sessionId() : null;
-      forEachSession(state, onlyMover, session -> session.connection().tell(tick));
-    }
+    RoomUpdate.Cursors tick = new RoomUpdate.Cursors(moved);
+    // a session whose own cursor is all the tick holds has nothing to receive
+    String onlyMover = moved.size() == 1 ? moved.get(0).sessionId() : null;
+    forEachSession(state, onlyMover, session -> session.connection().tell(tick));
   }
 
   private void cursorDropped(String userId) {

@@ -1,6 +1,7 @@
 package io.parley.ratelimit;
 
 import com.typesafe.config.Config;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.EnumMap;
 import java.util.HashMap;
@@ -14,7 +15,7 @@ import java.util.Set;
  * than its rate. Buckets are created on a user's first action and forgotten once the user has left
  * the room and its buckets are full again (a full bucket is the same as a new one, so leaving and
  * joining again does not refill a bucket early). Not thread-safe: the room entity owns it, in
- * memory only.
+ * memory only, and hands it to its next start on the node through {@link RateLimitHandover}.
  */
 public final class RateLimits {
 
@@ -61,6 +62,17 @@ public final class RateLimits {
         case CURSORS -> cursors;
       };
     }
+
+    /** The longest time an empty bucket of these rates takes to be full again. */
+    public Duration fullRefill() {
+      Duration longest = Duration.ZERO;
+      for (Kind kind : Kind.values()) {
+        Rate rate = of(kind);
+        Duration refill = Duration.ofNanos((long) Math.ceil(rate.burst() * 1e9 / rate.perSecond()));
+        longest = refill.compareTo(longest) > 0 ? refill : longest;
+      }
+      return longest;
+    }
   }
 
   private final Settings settings;
@@ -70,6 +82,10 @@ public final class RateLimits {
 
   public RateLimits(Settings settings) {
     this.settings = settings;
+  }
+
+  public Settings settings() {
+    return settings;
   }
 
   /** Takes a token of {@code userId}'s {@code kind} bucket; see {@link TokenBucket#tryTake}. */

@@ -20,7 +20,12 @@ public enum RejectCode {
    * The room has more commands waiting than it holds ({@code parley.room.mailbox-capacity},
    * {@code pekko.persistence.typed.stash-capacity}); nothing changed, retry after the hint.
    */
-  OVERLOADED;
+  OVERLOADED,
+  /**
+   * The command was valid but its event could not be stored (the journal would refuse it); nothing
+   * changed, and the same command will fail again. The room and the other commands go on.
+   */
+  NOT_STORED;
 
   public String wireName() {
     return name().toLowerCase(Locale.ROOT);

@@ -3,6 +3,7 @@ package io.parley.room;
 import io.parley.presence.Member;
 import io.parley.presence.MemberStatus;
 import io.parley.presence.Session;
+import io.parley.ratelimit.RateLimitHandover;
 import io.parley.ratelimit.RateLimits;
 import io.parley.ratelimit.TokenBucket;
 import io.parley.validation.FieldValidator;
@@ -24,6 +25,7 @@ import java.util.stream.StreamSupport;
 import org.apache.pekko.actor.Address;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.PostStop;
 import org.apache.pekko.actor.typed.SupervisorStrategy;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
@@ -71,9 +73,16 @@ public final class RoomEntity
 
   /**
    * The token buckets of the members, shared by all sessions of a user: reconnecting does not
-   * refill them. Memory only: they start full again when the room restarts.
+   * refill them. Memory only, handed to the room's next start on this node when it stops.
    */
   private final RateLimits rateLimits;
+
+  private final RateLimitHandover rateLimitHandover;
+
+  /** Keeps an event the journal would refuse out of a write (and only its command fails). */
+  private final EventCheck eventCheck;
+
+  private final String roomId;
 
   /**
    * Per session, the newest cursor that arrived over its user's rate, waiting for a token
@@ -109,39 +118,73 @@ public final class RoomEntity
       TimerScheduler<RoomCommand> timers,
       Optional<ActorRef<ClusterSharding.ShardCommand>> shard,
       RoomSettings settings,
-      Clock clock) {
+      Clock clock,
+      RateLimitHandover rateLimitHandover,
+      EventCheck eventCheck) {
     super(
         PersistenceId.of(TYPE_KEY.name(), roomId),
         SupervisorStrategy.restartWithBackoff(Duration.ofMillis(200), Duration.ofSeconds(5), 0.2));
+    this.roomId = roomId;
     this.context = context;
     this.timers = timers;
     this.shard = shard;
     this.settings = settings;
     this.rules = new RoomRules(new FieldValidator(settings.limits()), settings.membersPerRoom());
     this.recentEvents = new RecentEvents(settings.recentEvents());
-    this.rateLimits = new RateLimits(settings.rates());
+    this.rateLimitHandover = rateLimitHandover;
+    this.rateLimits =
+        rateLimitHandover
+            .take(roomId, clock.instant())
+            .orElseGet(() -> new RateLimits(settings.rates()));
+    this.eventCheck = eventCheck;
     this.cursorTicks = new CursorTicks(settings.cursorInterval());
     this.clock = clock;
   }
 
-  /** A room under Cluster Sharding: it asks its shard to passivate it when it has no members. */
-  public static Behavior<RoomCommand> create(
-      String roomId, RoomSettings settings, ActorRef<ClusterSharding.ShardCommand> shard) {
-    return create(roomId, settings, Optional.of(shard), Clock.systemUTC());
-  }
-
+  /**
+   * A room; under Cluster Sharding ({@code shard} present) it asks its shard to passivate it when
+   * it has no members. {@code rateLimitHandover} is the node's, shared by all its rooms.
+   */
   public static Behavior<RoomCommand> create(
       String roomId,
       RoomSettings settings,
       Optional<ActorRef<ClusterSharding.ShardCommand>> shard,
-      Clock clock) {
+      Clock clock,
+      RateLimitHandover rateLimitHandover,
+      EventCheck eventCheck) {
     return Behaviors.withMdc(
         RoomCommand.class,
         Map.of("roomId", roomId),
         Behaviors.setup(
             context ->
                 Behaviors.withTimers(
-                    timers -> new RoomEntity(roomId, context, timers, shard, settings, clock))));
+                    timers ->
+                        new RoomEntity(
+                            roomId,
+                            context,
+                            timers,
+                            shard,
+                            settings,
+                            clock,
+                            rateLimitHandover,
+                            eventCheck))));
+  }
+
+  /** A room that checks events by serializing them, with a handover of its own. */
+  public static Behavior<RoomCommand> create(
+      String roomId,
+      RoomSettings settings,
+      Optional<ActorRef<ClusterSharding.ShardCommand>> shard,
+      Clock clock) {
+    return Behaviors.setup(
+        context ->
+            create(
+                roomId,
+                settings,
+                shard,
+                clock,
+                new RateLimitHandover(),
+                EventCheck.serializable(context.getSystem())));
   }
 
   @Override
@@ -158,6 +201,9 @@ public final class RoomEntity
   public SignalHandler<RoomState> signalHandler() {
     return newSignalHandlerBuilder()
         .onSignal(RecoveryCompleted.instance(), this::verifyRecoveredPresence)
+        .onSignal(
+            PostStop.instance(),
+            state -> rateLimitHandover.park(roomId, rateLimits, clock.instant()))
         .build();
   }
 
@@ -165,7 +211,7 @@ public final class RoomEntity
   public CommandHandlerWithReply<RoomCommand, RoomEvent, RoomState> commandHandler() {
     return newCommandHandlerWithReplyBuilder()
         .forAnyState()
-        .onCommand(RoomCommand.OpenSession.class, afterBatch(this::onOpenSession))
+        .onCommand(RoomCommand.OpenSession.class, afterBatch(afterRecoveryFixes(this::onOpenSession)))
         .onCommand(RoomCommand.CloseSession.class, afterBatch(this::onCloseSession))
         .onCommand(RoomCommand.GraceExpired.class, afterBatch(this::onGraceExpired))
         .onCommand(RoomCommand.SessionActive.class, this::onSessionActive)
@@ -275,6 +321,16 @@ public final class RoomEntity
   }
 
   /**
+   * A welcome carries a snapshot: like every read, it waits for the presence fixes found at
+   * recovery, so that no new session is shown a member online whose connection is known gone.
+   */
+  private <C extends RoomCommand> BiFunction<RoomState, C, ReplyEffect<RoomEvent, RoomState>> afterRecoveryFixes(
+      BiFunction<RoomState, C, ReplyEffect<RoomEvent, RoomState>> handler) {
+    return (state, command) ->
+        pendingRecoveryFixes.isEmpty() ? handler.apply(state, command) : Effect().stash();
+  }
+
+  /**
    * Rate limits are applied on arrival; the command then waits for the room's next write
    * (group commit): whatever arrives while a write is in flight goes into the next one, so a busy
    * room pays one journal round trip per batch, not per command, and an idle one adds only a
@@ -297,7 +353,8 @@ public final class RoomEntity
    * Decides the waiting durable commands in arrival order, each against the state the ones before
    * it produced, and writes all their events in one journal write. After the write each event is
    * delivered and then its command acked, in order; retries get their original ack and refused
-   * commands their rejection, in the same order.
+   * commands their rejection, in the same order. An event the journal would refuse is left out
+   * and only its command is rejected ({@link RejectCode#NOT_STORED}): the others are written.
    */
   private ReplyEffect<RoomEvent, RoomState> onWriteBatch(
       RoomState state, RoomCommand.WriteBatch write) {
@@ -306,7 +363,7 @@ public final class RoomEntity
     List<Runnable> afterWrite = new ArrayList<>(batch.size());
     RoomState running = state;
     for (RoomCommand.Durable command : batch) {
-      Decision decision = rules.durable(running, command, now);
+      Decision decision = storable(rules.durable(running, command, now), command);
       if (decision instanceof Decision.Accept accept) {
         running = running.apply(accept.event(), settings.stateBounds());
         RoomState after = running;
@@ -342,6 +399,24 @@ public final class RoomEntity
         .thenRun((RoomState written) -> afterWrite.forEach(Runnable::run))
         .thenNoReply()
         .thenUnstashAll();
+  }
+
+  private Decision storable(Decision decision, RoomCommand.Durable command) {
+    if (!(decision instanceof Decision.Accept accept)) {
+      return decision;
+    }
+    Optional<String> refusal = eventCheck.refusal(accept.event());
+    if (refusal.isEmpty()) {
+      return decision;
+    }
+    context
+        .getLog()
+        .error(
+            "command {} of session {} rejected: its event cannot be stored: {}",
+            command.commandId(),
+            command.sessionId(),
+            refusal.get());
+    return new Decision.Reject(RejectCode.NOT_STORED, "the room could not store this change");
   }
 
   /**
@@ -568,6 +643,8 @@ public final class RoomEntity
    * session is closed now. Graces that ran out while the room was stopped end now too.
    */
   private void verifyRecoveredPresence(RoomState state) {
+    // after a journal failure the room recovers again in the same actor: start the check anew
+    pendingRecoveryFixes.clear();
     Instant now = clock.instant();
     Set<Address> clusterNodes = null;
     boolean watching = false;

@@ -1,6 +1,9 @@
 package io.parley.room;
 
+import io.parley.ratelimit.RateLimitHandover;
+import java.time.Clock;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletionStage;
 import java.util.stream.Collectors;
@@ -31,10 +34,19 @@ public final class Rooms {
    */
   public static Rooms start(ActorSystem<?> system, RoomSettings settings) {
     ClusterSharding sharding = ClusterSharding.get(system);
+    RateLimitHandover rateLimitHandover = new RateLimitHandover();
+    EventCheck eventCheck = EventCheck.serializable(system);
     sharding.init(
         Entity.of(
                 RoomEntity.TYPE_KEY,
-                ctx -> RoomEntity.create(ctx.getEntityId(), settings, ctx.getShard()))
+                ctx ->
+                    RoomEntity.create(
+                        ctx.getEntityId(),
+                        settings,
+                        Optional.of(ctx.getShard()),
+                        Clock.systemUTC(),
+                        rateLimitHandover,
+                        eventCheck))
             .withEntityProps(MailboxSelector.fromConfig(OverloadAwareMailbox.CONFIG_PATH)));
     Rooms rooms = new Rooms(sharding);
     system.systemActorOf(

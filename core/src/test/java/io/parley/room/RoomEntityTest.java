@@ -11,6 +11,7 @@ import io.parley.presence.DocumentFocus;
 import io.parley.presence.Member;
 import io.parley.presence.MemberStatus;
 import io.parley.presence.Session;
+import io.parley.ratelimit.RateLimitHandover;
 import io.parley.testing.TestClock;
 import io.parley.testing.TestConfig;
 import java.time.Duration;
@@ -78,6 +79,12 @@ class RoomEntityTest {
   private EventSourcedBehaviorTestKit<RoomCommand, RoomEvent, RoomState> room;
   /** The room's clock: it stands at {@link #NOW} unless a test moves it. */
   private TestClock clock;
+
+  /** The rate-limit handover of the node the spawned rooms run on. */
+  private final RateLimitHandover rateLimitHandover = new RateLimitHandover();
+
+  /** What spawned rooms check events with: the serializer the journal uses. */
+  private final EventCheck eventCheck = EventCheck.serializable(kit.system());
 
   /** Rooms started outside the behavior testkit, stopped after each test with their timers. */
   private final List<ActorRef<RoomCommand>> spawned = new ArrayList<>();
@@ -177,9 +184,24 @@ class RoomEntityTest {
    */
   private ActorRef<RoomCommand> spawnRoom(
       RoomSettings settings, Optional<ActorRef<ClusterSharding.ShardCommand>> shard, RoomEvent... events) {
+    return spawnRoom(settings, shard, eventCheck, events);
+  }
+
+  private ActorRef<RoomCommand> spawnRoom(
+      RoomSettings settings,
+      Optional<ActorRef<ClusterSharding.ShardCommand>> shard,
+      EventCheck check,
+      RoomEvent... events) {
     roomId = "room-" + ROOMS.incrementAndGet();
     room.persistenceTestKit().persistForRecovery(persistenceId(), List.of((Object[]) events));
-    ActorRef<RoomCommand> entity = kit.spawn(RoomEntity.create(roomId, settings, shard, clock));
+    return spawnAgain(settings, shard, check);
+  }
+
+  /** Starts the current room again (as its shard would), with the node's rate-limit handover. */
+  private ActorRef<RoomCommand> spawnAgain(
+      RoomSettings settings, Optional<ActorRef<ClusterSharding.ShardCommand>> shard, EventCheck check) {
+    ActorRef<RoomCommand> entity =
+        kit.spawn(RoomEntity.create(roomId, settings, shard, clock, rateLimitHandover, check));
     spawned.add(entity);
     return entity;
   }
@@ -699,6 +721,45 @@ class RoomEntityTest {
     }
 
     @Test
+    void aCommandWhoseEventTheJournalWouldRefuseIsRejectedAloneAndTheRestOfItsBatchIsWritten()
+        throws InterruptedException {
+      TestProbe<SessionInbox> carol = connection();
+      EventCheck refusesPoison =
+          event ->
+              event.toString().contains("poison")
+                  ? Optional.of("cannot serialize the poison")
+                  : Optional.empty();
+      entity =
+          spawnRoom(
+              TestConfig.roomSettings(),
+              Optional.empty(),
+              refusesPoison,
+              joined("s-alice", "alice", alice.getRef()),
+              joined("s-carol", "carol", carol.getRef()));
+      entity.tell(change("c0", "s-carol", "z"));
+      assertTrue(firstWriteStarted.await(10, TimeUnit.SECONDS));
+      entity.tell(change("c1", "s-alice", "a"));
+      entity.tell(change("poison", "s-carol", "b"));
+      entity.tell(change("c2", "s-alice", "c"));
+      firstWriteMayEnd.countDown();
+
+      assertEquals(new CommandReply.Accepted("c0", 3), replies.receiveMessage());
+      assertEquals(new CommandReply.Accepted("c1", 4), replies.receiveMessage());
+      CommandReply.Rejected refused = (CommandReply.Rejected) replies.receiveMessage();
+      assertEquals("poison", refused.commandId());
+      assertEquals(RejectCode.NOT_STORED, refused.code());
+      assertEquals(new CommandReply.Accepted("c2", 5), replies.receiveMessage());
+      assertEquals(List.of(1, 2), writes);
+      // the room goes on: the refused command's author can still change things
+      entity.tell(change("c3", "s-carol", "d"));
+      assertEquals(new CommandReply.Accepted("c3", 6), replies.receiveMessage());
+      for (long version = 3; version <= 6; version++) {
+        assertEquals(version, alice.expectMessageClass(RoomUpdate.EventDelivered.class).version());
+      }
+      assertEquals(6, journal().size());
+    }
+
+    @Test
     void aLeaveWaitsForTheChangesSentBeforeIt() {
       firstWriteMayEnd.countDown(); // no write held here
       entity.tell(change("c1", "s-bob", "b"));
@@ -806,8 +867,7 @@ class RoomEntityTest {
       entity.tell(new RoomCommand.Stop());
 
       watcher.expectTerminated(entity, patience);
-      ActorRef<RoomCommand> again = kit.spawn(RoomEntity.create(roomId, settings, Optional.empty(), clock));
-      spawned.add(again);
+      ActorRef<RoomCommand> again = spawnAgain(settings, Optional.empty(), eventCheck);
       TestProbe<RoomState> reader = kit.createTestProbe(RoomState.class);
       again.tell(new RoomCommand.GetSnapshot(reader.getRef()));
       RoomState state = reader.receiveMessage();
@@ -1429,6 +1489,49 @@ class RoomEntityTest {
     }
 
     @Test
+    void aWelcomeThatWakesARoomShowsNoSessionWhoseConnectionIsGone() {
+      ActorRef<SessionInbox> gone = goneConnection("gone-before-hello");
+      TestProbe<SessionInbox> bob = connection();
+      ActorRef<RoomCommand> entity =
+          spawnRoom(TestConfig.roomSettings(), Optional.empty(), joined("s-alice", "alice", gone), joined("s-bob", "bob", bob.getRef()));
+      TestProbe<SessionInbox> carol = connection();
+
+      // the hello that starts the room after a crash
+      entity.tell(open("s-carol", "carol", carol.getRef()));
+
+      RoomState welcome = carol.expectMessageClass(SessionReply.Welcome.class).snapshot();
+      Member alice = welcome.members().get("alice");
+      assertEquals(MemberStatus.AWAY, alice.status(), () -> "welcome " + welcome);
+      assertTrue(alice.sessions().isEmpty(), () -> "welcome " + welcome);
+      assertEquals(4, welcome.version());
+      bob.expectMessage(delivered(3, new RoomEvent.MemberAway("alice", "s-alice", NOW)));
+    }
+
+    @Test
+    void aUserReconnectingToARestartedRoomSeesItsDeadSessionClosedBeforeItsNewOneOpens() {
+      ActorRef<SessionInbox> gone = goneConnection("old-tab");
+      TestProbe<SessionInbox> bob = connection();
+      ActorRef<RoomCommand> entity =
+          spawnRoom(
+              TestConfig.roomSettings(),
+              Optional.empty(),
+              joined("s-alice-old", "alice", gone),
+              joined("s-bob", "bob", bob.getRef()));
+      TestProbe<SessionInbox> alice = connection();
+
+      entity.tell(open("s-alice-new", "alice", alice.getRef()));
+
+      RoomState welcome = alice.expectMessageClass(SessionReply.Welcome.class).snapshot();
+      assertEquals(Set.of("s-alice-new"), welcome.members().get("alice").sessions().keySet());
+      assertEquals(MemberStatus.ONLINE, welcome.members().get("alice").status());
+      bob.expectMessage(delivered(3, new RoomEvent.MemberAway("alice", "s-alice-old", NOW)));
+      RoomUpdate.EventDelivered back = bob.expectMessageClass(RoomUpdate.EventDelivered.class);
+      assertEquals(4, back.version());
+      assertInstanceOf(RoomEvent.SessionOpened.class, back.event());
+      alice.expectNoMessage(Duration.ofMillis(100));
+    }
+
+    @Test
     void anAwayMemberWhoseGraceRanOutWhileTheRoomWasStoppedLeavesRightAfterRecovery() {
       join("s-alice", "alice"); // v1
       TestProbe<SessionInbox> bob = join("s-bob", "bob"); // v2
@@ -1617,6 +1720,58 @@ class RoomEntityTest {
 
     private CommandReply.Rejected readyRateLimited(String commandId, String sessionId) {
       return rateLimited(r -> new RoomCommand.SetReady(commandId, sessionId, true, r));
+    }
+
+    /** Carol alone in a spawned room with these limits; she spends her 3 command tokens. */
+    private ActorRef<RoomCommand> carolWithoutTokens(RoomSettings settings, TestProbe<CommandReply> replies) {
+      TestProbe<SessionInbox> carol = connection();
+      ActorRef<RoomCommand> entity =
+          spawnRoom(settings, Optional.empty(), joined("s-carol", "carol", carol.getRef()));
+      for (int i = 1; i <= 3; i++) {
+        entity.tell(new RoomCommand.SetReady("c" + i, "s-carol", i % 2 == 1, replies.getRef()));
+        assertInstanceOf(CommandReply.Accepted.class, replies.receiveMessage());
+      }
+      return entity;
+    }
+
+    private RoomSettings threeCommandsASecond() {
+      return TestConfig.roomSettings("limits.rates.commands { burst = 3, per-second = 1 }");
+    }
+
+    private void assertRateLimited(ActorRef<RoomCommand> entity, TestProbe<CommandReply> replies, String commandId) {
+      entity.tell(new RoomCommand.SetReady(commandId, "s-carol", true, replies.getRef()));
+      CommandReply reply = replies.receiveMessage();
+      assertInstanceOf(CommandReply.Rejected.class, reply);
+      assertEquals(RejectCode.RATE_LIMITED, ((CommandReply.Rejected) reply).code(), reply::toString);
+    }
+
+    @Test
+    void aRoomThatStopsAndStartsAgainHandsItsUsersTheirDrainedBucketsBack() {
+      RoomSettings settings = threeCommandsASecond();
+      TestProbe<CommandReply> replies = kit.createTestProbe(CommandReply.class);
+      ActorRef<RoomCommand> entity = carolWithoutTokens(settings, replies);
+
+      kit.stop(entity);
+      ActorRef<RoomCommand> again = spawnAgain(settings, Optional.empty(), eventCheck);
+
+      assertRateLimited(again, replies, "c4");
+      assertEquals(0, rateLimitHandover.parkedRooms());
+    }
+
+    @Test
+    void aRoomStoppedByAJournalThatRefusedAWriteHandsTheBucketsBackToo() {
+      RoomSettings settings = threeCommandsASecond();
+      TestProbe<CommandReply> replies = kit.createTestProbe(CommandReply.class);
+      ActorRef<RoomCommand> entity = carolWithoutTokens(settings, replies);
+      TestProbe<Object> watcher = kit.createTestProbe();
+      clock.advance(Duration.ofSeconds(1)); // one token again
+
+      room.persistenceTestKit().rejectNextPersisted(persistenceId());
+      entity.tell(new RoomCommand.SetReady("c4", "s-carol", false, replies.getRef()));
+      watcher.expectTerminated(entity);
+      ActorRef<RoomCommand> again = spawnAgain(settings, Optional.empty(), eventCheck);
+
+      assertRateLimited(again, replies, "c5");
     }
 
     @Test

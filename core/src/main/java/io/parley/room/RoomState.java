@@ -9,6 +9,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.stream.Stream;
 import java.util.OptionalLong;
 import org.pcollections.HashTreePMap;
 import org.pcollections.PMap;
@@ -53,6 +54,11 @@ public record RoomState(
 
   public static RoomState empty() {
     return new RoomState(0, Map.of(), Map.of(), List.of(), List.of());
+  }
+
+  /** Every open session of the room, of every member. */
+  public Stream<Session> sessions() {
+    return members.values().stream().flatMap(member -> member.sessions().values().stream());
   }
 
   public Optional<Member> memberOfSession(String sessionId) {

@@ -1,7 +1,5 @@
 package io.parley.room;
 
-import io.parley.ratelimit.RateLimitHandover;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.Set;
@@ -34,19 +32,13 @@ public final class Rooms {
    */
   public static Rooms start(ActorSystem<?> system, RoomSettings settings) {
     ClusterSharding sharding = ClusterSharding.get(system);
-    RateLimitHandover rateLimitHandover = new RateLimitHandover();
-    EventCheck eventCheck = EventCheck.serializable(system);
+    RoomRuntime runtime = RoomRuntime.of(system);
     sharding.init(
         Entity.of(
                 RoomEntity.TYPE_KEY,
                 ctx ->
                     RoomEntity.create(
-                        ctx.getEntityId(),
-                        settings,
-                        Optional.of(ctx.getShard()),
-                        Clock.systemUTC(),
-                        rateLimitHandover,
-                        eventCheck))
+                        ctx.getEntityId(), settings, Optional.of(ctx.getShard()), runtime))
             .withEntityProps(MailboxSelector.fromConfig(OverloadAwareMailbox.CONFIG_PATH)));
     Rooms rooms = new Rooms(sharding);
     system.systemActorOf(

@@ -104,7 +104,7 @@ class RoomEntityTest {
     clock = new TestClock(NOW);
     return EventSourcedBehaviorTestKit.create(
         kit.system(),
-        RoomEntity.create(roomId, settings, Optional.empty(), clock),
+        RoomEntity.create(roomId, settings, Optional.empty(), RoomRuntime.withClock(kit.system(), clock)),
         EventSourcedBehaviorTestKit.enabledSerializationSettings());
   }
 
@@ -201,7 +201,8 @@ class RoomEntityTest {
   private ActorRef<RoomCommand> spawnAgain(
       RoomSettings settings, Optional<ActorRef<ClusterSharding.ShardCommand>> shard, EventCheck check) {
     ActorRef<RoomCommand> entity =
-        kit.spawn(RoomEntity.create(roomId, settings, shard, clock, rateLimitHandover, check));
+        kit.spawn(
+            RoomEntity.create(roomId, settings, shard, new RoomRuntime(clock, rateLimitHandover, check)));
     spawned.add(entity);
     return entity;
   }

@@ -6,6 +6,7 @@ import io.parley.room.CommandReply;
 import io.parley.room.OverloadAwareMailbox;
 import io.parley.room.RoomCommand;
 import io.parley.room.RoomEntity;
+import io.parley.room.RoomRuntime;
 import io.parley.room.RoomSettings;
 import io.parley.room.RoomState;
 import io.parley.room.SessionInbox;
@@ -13,7 +14,6 @@ import io.parley.room.SessionReply;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
@@ -83,7 +83,7 @@ final class LiveRoom implements AutoCloseable {
     RoomSettings settings = RoomSettings.fromConfig(config.getConfig("parley"));
     ActorRef<RoomCommand> entity =
         system.systemActorOf(
-            RoomEntity.create(ROOM_ID, settings, Optional.empty(), Clock.systemUTC()),
+            RoomEntity.create(ROOM_ID, settings, Optional.empty(), RoomRuntime.of(system)),
             "room",
             MailboxSelector.fromConfig(OverloadAwareMailbox.CONFIG_PATH));
     return new LiveRoom(system, entity, snapshots);

@@ -9,6 +9,7 @@ import io.parley.cluster.ParleyConfig;
 import io.parley.persistence.JournalDatabase;
 import io.parley.room.RoomCommand;
 import io.parley.room.RoomEntity;
+import io.parley.room.RoomRuntime;
 import io.parley.room.RoomEvent;
 import io.parley.room.RoomSettings;
 import io.parley.room.RoomState;
@@ -19,7 +20,6 @@ import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -409,7 +409,7 @@ public final class RecoveryBenchmark {
       ActorRef<RoomCommand> room =
           spawn(
               system,
-              RoomEntity.create(ROOM_ID, settings, Optional.empty(), Clock.systemUTC()),
+              RoomEntity.create(ROOM_ID, settings, Optional.empty(), RoomRuntime.of(system)),
               "room-" + (firstIndex + run));
       RoomState recovered =
           ask(system, room, RoomCommand.GetSnapshot::new, options.recoveryTimeout());

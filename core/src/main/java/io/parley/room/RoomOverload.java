@@ -1,7 +1,5 @@
 package io.parley.room;
 
-import java.net.URLDecoder;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.function.BiConsumer;
@@ -94,11 +92,11 @@ final class RoomOverload {
    * it must reach the room anyway (presence), to be sent again.
    */
   static Optional<RoomCommand> onStashDropped(Object droppedMessage, Duration retryAfter) {
-    Object message = unwrap(droppedMessage);
+    Optional<RoomCommand> stashed = PekkoSeams.stashedCommand(droppedMessage);
+    Object message = stashed.isPresent() ? stashed.get() : droppedMessage;
     if (message instanceof RoomCommand command && !answer(command, retryAfter)) {
-      // Only what a room's own stash dropped (wrapped) goes back to that room.
-      boolean fromStash = message != droppedMessage;
-      return fromStash && mustBeDelivered(command) ? Optional.of(command) : Optional.empty();
+      // only what a room's own stash dropped goes back to that room
+      return stashed.filter(RoomOverload::mustBeDelivered);
     }
     return Optional.empty();
   }
@@ -126,10 +124,7 @@ final class RoomOverload {
                     onStashDropped(dropped.message(), retryAfter)
                         .ifPresent(
                             command -> {
-                              // A room entity's name is its URL-encoded room id.
-                              String roomId =
-                                  URLDecoder.decode(
-                                      dropped.recipient().path().name(), StandardCharsets.UTF_8);
+                              String roomId = PekkoSeams.roomIdOf(dropped.recipient());
                               context.getLog().debug("redelivering {} to room {}", command, roomId);
                               context.scheduleOnce(
                                   REDELIVERY_DELAY,
@@ -146,18 +141,5 @@ final class RoomOverload {
                   })
               .build();
         });
-  }
-
-  /**
-   * The command inside a message an event sourced behavior dropped: its stash holds Pekko's
-   * internal {@code IncomingCommand(command)}, a Scala case class with one field.
-   */
-  static Object unwrap(Object message) {
-    if (message instanceof scala.Product product
-        && product.productArity() == 1
-        && product.productElement(0) instanceof RoomCommand command) {
-      return command;
-    }
-    return message;
   }
 }

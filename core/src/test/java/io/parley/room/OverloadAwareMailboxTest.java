@@ -211,29 +211,33 @@ class OverloadAwareMailboxTest {
     TestProbe<SessionInbox> connection = kit.createTestProbe(SessionInbox.class);
     RoomCommand.CloseSession close = new RoomCommand.CloseSession("s", RoomCommand.SessionEnd.LOST);
 
-    // The stash holds Pekko's internal IncomingCommand(command), a Scala case class of one field.
-    assertThat(RoomOverload.onStashDropped(new scala.Tuple1<>(change("c1", replies.getRef())), RETRY_AFTER))
+    assertThat(RoomOverload.onStashDropped(stashed(change("c1", replies.getRef())), RETRY_AFTER))
         .isEmpty();
     assertThat(replies.expectMessageClass(CommandReply.Rejected.class, PROMPTLY).code())
         .isEqualTo(RejectCode.OVERLOADED);
     assertThat(
             RoomOverload.onStashDropped(
-                new scala.Tuple1<>(
+                stashed(
                     new RoomCommand.OpenSession("s-2", "bob", "Bob", "#123456", connection.getRef())),
                 RETRY_AFTER))
         .isEmpty();
     assertThat(connection.expectMessageClass(SessionReply.Refused.class, PROMPTLY).code())
         .isEqualTo(RejectCode.OVERLOADED);
 
-    assertThat(RoomOverload.onStashDropped(new scala.Tuple1<>(close), RETRY_AFTER)).contains(close);
+    assertThat(RoomOverload.onStashDropped(stashed(close), RETRY_AFTER)).contains(close);
     assertThat(
             RoomOverload.onStashDropped(
-                new scala.Tuple1<>(new RoomCommand.GraceExpired("bob")), RETRY_AFTER))
+                stashed(new RoomCommand.GraceExpired("bob")), RETRY_AFTER))
         .contains(new RoomCommand.GraceExpired("bob"));
-    assertThat(RoomOverload.onStashDropped(new scala.Tuple1<>(cursor()), RETRY_AFTER)).isEmpty();
+    assertThat(RoomOverload.onStashDropped(stashed(cursor()), RETRY_AFTER)).isEmpty();
     // Not from a room's stash: nothing to send it back to.
     assertThat(RoomOverload.onStashDropped(close, RETRY_AFTER)).isEmpty();
     assertThat(RoomOverload.onStashDropped("something else", RETRY_AFTER)).isEmpty();
+  }
+
+  /** Shaped as what a room's stash drops: a Scala case class of one field (pinned by PekkoSeamsTest). */
+  private static Object stashed(RoomCommand command) {
+    return new scala.Tuple1<>(command);
   }
 
   private static OverloadAwareMailbox.RoomMessageQueue queue(int capacity) {

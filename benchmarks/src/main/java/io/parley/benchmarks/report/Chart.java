@@ -4,6 +4,6 @@ package io.parley.benchmarks.report;
 record Chart(String fileName, String title, String svg) {
 
   static Chart of(String fileName, LineChart chart, String title) {
-    return new Chart(fileName, title, chart.svg());
+    return new Chart(fileName, title, SvgRenderer.render(chart, fileName.replaceFirst("\\.svg$", "")));
   }
 }

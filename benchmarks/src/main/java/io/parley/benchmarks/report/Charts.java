@@ -1,6 +1,6 @@
 package io.parley.benchmarks.report;
 
-import static io.parley.benchmarks.report.Svg.escape;
+import static io.parley.benchmarks.report.IndexPage.escape;
 
 import io.parley.benchmarks.report.IndexPage.Group;
 import io.parley.benchmarks.report.IndexPage.Section;
@@ -21,8 +21,8 @@ import java.util.stream.Stream;
 
 /**
  * Charts of the benchmark results: reads the JSON files of benchmarks/results and writes SVG
- * charts and one self-contained index.html into results/charts (JDK and Jackson only). See
- * benchmarks/README.md and bin/charts.
+ * charts and an index.html into results/charts (generated, not committed), and the charts
+ * RESULTS.md shows into results/figures ({@link Figures}). See benchmarks/README.md and bin/charts.
  */
 public final class Charts {
 
@@ -30,6 +30,16 @@ public final class Charts {
   record Options(
       Path results, Path out, String runs, String scaling, String scalingRoom, String recovery,
       String memory) {
+
+    /** Where the committed figures are: results/figures. */
+    Path figures() {
+      return results.resolve("figures");
+    }
+
+    /** The page that says which charts are figures: RESULTS.md beside the results folder. */
+    Path shownIn() {
+      return results.toAbsolutePath().getParent().resolve("RESULTS.md");
+    }
 
     static Options parse(String[] args) {
       Path results = Path.of("results");
@@ -66,8 +76,10 @@ public final class Charts {
       Charts [--results DIR] [--out DIR] [--runs GLOB] [--scaling GLOB] [--scaling-room GLOB]
              [--recovery GLOB] [--memory GLOB]
         Reads the result JSON files in DIR (default: results) and writes SVG charts and an
-        index.html embedding them all into --out (default: DIR/charts); older .svg files there
-        are removed. Globs match file names in DIR:
+        index.html showing them all into --out (default: DIR/charts); older .svg files there
+        are removed. The charts that RESULTS.md (beside DIR) shows from DIR/figures are written
+        there too, and .svg files there that it does not show are removed. Globs match file
+        names in DIR:
           --runs          load runs charted second by second, if they have a timeline  (*.json)
           --scaling       load runs against their connections, options.clients   (scale-conn-*.json)
           --scaling-room  load runs against their room size, options.roomSize    (scale-room-*.json)
@@ -88,7 +100,7 @@ public final class Charts {
     }
   }
 
-  /** Writes the charts and index.html; returns the charts written. */
+  /** Writes the charts, index.html and the figures; returns the charts written. */
   static List<Chart> write(Options o, PrintStream messages) throws IOException {
     if (!Files.isDirectory(o.results())) {
       throw new NoSuchFileException("no results folder " + o.results().toAbsolutePath());
@@ -115,11 +127,13 @@ public final class Charts {
     removeOlderCharts(o.out(), written, messages);
     String intro = "Made by <code>benchmarks/bin/charts</code> on "
         + Instant.now().truncatedTo(ChronoUnit.SECONDS) + " from the result files in <code>"
-        + escape(o.results().toString()) + "</code>. Every chart is also an SVG file in this folder;"
-        + " how each figure was measured: <code>benchmarks/README.md</code> and <code>RESULTS.md</code>.";
+        + escape(o.results().toString()) + "</code>; generated, not committed (the charts"
+        + " <code>RESULTS.md</code> shows are in <code>results/figures</code>). How each figure was"
+        + " measured: <code>benchmarks/README.md</code> and <code>RESULTS.md</code>.";
     Files.writeString(o.out().resolve("index.html"),
         IndexPage.render("Parley benchmark charts", intro, sections));
     messages.printf("wrote %d charts and index.html to %s%n", charts.size(), o.out());
+    Figures.refresh(o.shownIn(), o.figures(), charts, messages);
     return charts;
   }
 

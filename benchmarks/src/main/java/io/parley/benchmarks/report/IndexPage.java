@@ -1,12 +1,11 @@
 package io.parley.benchmarks.report;
 
-import static io.parley.benchmarks.report.Svg.escape;
-
 import java.util.List;
 
 /**
- * index.html: every chart inline, under sections, in one file with no external scripts or
- * styles, so it opens from a checkout or an attachment as it is.
+ * index.html beside the charts: every chart under its section and heading, by reference to its
+ * file (inline, 48 charts would make a page of megabytes), with no scripts or external styles,
+ * so it opens from the folder as it is.
  */
 final class IndexPage {
 
@@ -31,7 +30,7 @@ final class IndexPage {
       code { font-size: 12px; background: #f4f4f4; padding: 1px 4px; border-radius: 3px; }
       .grid { display: grid; grid-template-columns: repeat(auto-fill, minmax(480px, 1fr)); gap: 14px; }
       figure { margin: 0; border: 1px solid #e2e2e2; border-radius: 4px; padding: 4px; background: #fff; }
-      figure svg { display: block; width: 100%; height: auto; }
+      figure img { display: block; width: 100%; height: auto; }
       figcaption { font-size: 12px; color: #666; padding: 2px 4px; }
       figcaption a { color: #0b62a4; }
       """;
@@ -69,10 +68,11 @@ final class IndexPage {
         }
         b.append("<div class=\"grid\">\n");
         for (Chart c : g.charts()) {
-          b.append("<figure>\n").append(c.svg())
-              .append("<figcaption>").append(escape(c.title()))
-              .append(" · <a href=\"").append(escape(c.fileName())).append("\">")
-              .append(escape(c.fileName())).append("</a></figcaption>\n</figure>\n");
+          String file = escape(c.fileName());
+          b.append("<figure>\n<img src=\"").append(file).append("\" alt=\"").append(escape(c.title()))
+              .append("\" loading=\"lazy\">\n<figcaption>").append(escape(c.title()))
+              .append(" · <a href=\"").append(file).append("\">").append(file)
+              .append("</a></figcaption>\n</figure>\n");
         }
         b.append("</div>\n");
       }
@@ -80,5 +80,9 @@ final class IndexPage {
     }
     b.append("</body>\n</html>\n");
     return b.toString();
+  }
+
+  static String escape(String s) {
+    return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
   }
 }

@@ -4,6 +4,7 @@ import static io.parley.benchmarks.report.ResultFiles.number;
 
 import io.parley.benchmarks.report.ResultFiles.Result;
 import io.parley.benchmarks.report.Series.Point;
+import java.awt.Color;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -71,7 +72,7 @@ final class ScalingCharts {
     return charts;
   }
 
-  private static Series line(String name, String color, List<Result> runs, Sweep sweep, String yPath) {
+  private static Series line(String name, Color color, List<Result> runs, Sweep sweep, String yPath) {
     List<Point> points = new ArrayList<>();
     for (Result r : runs) {
       points.add(new Point(number(r.json(), sweep.xPath()), number(r.json(), yPath)));

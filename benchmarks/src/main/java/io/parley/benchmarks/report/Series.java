@@ -1,5 +1,6 @@
 package io.parley.benchmarks.report;
 
+import java.awt.Color;
 import java.util.List;
 
 /**
@@ -7,11 +8,11 @@ import java.util.List;
  * which nothing arrived has no latency, and joining its neighbours would invent one.
  */
 record Series(
-    String name, String color, List<Point> points, boolean isDashed, boolean rightAxis, boolean markers) {
+    String name, Color color, List<Point> points, boolean isDashed, boolean rightAxis, boolean markers) {
 
   record Point(double x, double y) {}
 
-  static Series of(String name, String color, List<Point> points) {
+  static Series of(String name, Color color, List<Point> points) {
     return new Series(name, color, List.copyOf(points), false, false, false);
   }
 
@@ -31,5 +32,17 @@ record Series(
 
   boolean hasValues() {
     return points.stream().anyMatch(p -> Double.isFinite(p.y()));
+  }
+
+  /**
+   * Whether point {@code i} has a value but neither neighbour has one: a line needs two points,
+   * so without a dot of its own that second would not show at all.
+   */
+  boolean isLone(int i) {
+    return Double.isFinite(points.get(i).y()) && !hasValueAt(i - 1) && !hasValueAt(i + 1);
+  }
+
+  private boolean hasValueAt(int i) {
+    return i >= 0 && i < points.size() && Double.isFinite(points.get(i).y());
   }
 }

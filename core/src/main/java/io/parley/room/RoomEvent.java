@@ -14,7 +14,8 @@ import org.apache.pekko.actor.typed.ActorRef;
  * same events, translated one to one, are what clients apply to their snapshot.
  *
  * <p>The type names let a {@link RoomUpdate.EventDelivered}, whose field is this interface, be read
- * back as the right event.
+ * back as the right event. Code that handles every kind of event does it through a {@link
+ * Visitor}, so that the compiler lists every place a new event must be handled.
  */
 @JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "type")
 @JsonSubTypes({
@@ -33,6 +34,43 @@ public sealed interface RoomEvent extends CborSerializable {
 
   Instant at();
 
+  <R> R accept(Visitor<R> visitor);
+
+  /** One method per kind of event. */
+  interface Visitor<R> {
+    R memberJoined(MemberJoined event);
+
+    R sessionOpened(SessionOpened event);
+
+    R sessionClosed(SessionClosed event);
+
+    R memberAway(MemberAway event);
+
+    R memberLeft(MemberLeft event);
+
+    R readyChanged(ReadyChanged event);
+
+    R documentFocused(DocumentFocused event);
+
+    R keysChanged(KeysChanged event);
+
+    R chatPosted(ChatPosted event);
+  }
+
+  /**
+   * A session opened: the user's first ({@link MemberJoined}) or another one ({@link
+   * SessionOpened}). The two differ in meaning, not in what they carry.
+   */
+  sealed interface SessionStarted extends RoomEvent {
+    String sessionId();
+
+    String name();
+
+    String color();
+
+    ActorRef<SessionInbox> connection();
+  }
+
   /**
    * An event a member's durable command produced, carrying the command's id: the room remembers
    * the latest ones (see {@link RoomState#appliedCommands()}) to recognise retries.
@@ -49,7 +87,12 @@ public sealed interface RoomEvent extends CborSerializable {
       String color,
       ActorRef<SessionInbox> connection,
       Instant at)
-      implements RoomEvent {}
+      implements SessionStarted {
+    @Override
+    public <R> R accept(Visitor<R> visitor) {
+      return visitor.memberJoined(this);
+    }
+  }
 
   /** Another session (tab, device) of an existing member opened. */
   record SessionOpened(
@@ -59,19 +102,39 @@ public sealed interface RoomEvent extends CborSerializable {
       String color,
       ActorRef<SessionInbox> connection,
       Instant at)
-      implements RoomEvent {}
+      implements SessionStarted {
+    @Override
+    public <R> R accept(Visitor<R> visitor) {
+      return visitor.sessionOpened(this);
+    }
+  }
 
   /** A session closed while the member still has others. */
-  record SessionClosed(String userId, String sessionId, Instant at) implements RoomEvent {}
+  record SessionClosed(String userId, String sessionId, Instant at) implements RoomEvent {
+    @Override
+    public <R> R accept(Visitor<R> visitor) {
+      return visitor.sessionClosed(this);
+    }
+  }
 
   /**
    * The member's last connection was lost (not an explicit leave): the member stays, away, for
    * the grace period, so that a reconnect restores it without a leave and a join.
    */
-  record MemberAway(String userId, String sessionId, Instant at) implements RoomEvent {}
+  record MemberAway(String userId, String sessionId, Instant at) implements RoomEvent {
+    @Override
+    public <R> R accept(Visitor<R> visitor) {
+      return visitor.memberAway(this);
+    }
+  }
 
   /** The member is gone: it left explicitly, or its grace period ran out while away. */
-  record MemberLeft(String userId, LeaveReason reason, Instant at) implements RoomEvent {}
+  record MemberLeft(String userId, LeaveReason reason, Instant at) implements RoomEvent {
+    @Override
+    public <R> R accept(Visitor<R> visitor) {
+      return visitor.memberLeft(this);
+    }
+  }
 
   enum LeaveReason {
     /** The member's last session sent {@code leave}. */
@@ -81,11 +144,21 @@ public sealed interface RoomEvent extends CborSerializable {
   }
 
   record ReadyChanged(String userId, String commandId, boolean ready, Instant at)
-      implements FromCommand {}
+      implements FromCommand {
+    @Override
+    public <R> R accept(Visitor<R> visitor) {
+      return visitor.readyChanged(this);
+    }
+  }
 
   record DocumentFocused(
       String userId, String commandId, Optional<DocumentFocus> document, Instant at)
-      implements FromCommand {}
+      implements FromCommand {
+    @Override
+    public <R> R accept(Visitor<R> visitor) {
+      return visitor.documentFocused(this);
+    }
+  }
 
   /** One or several keys set or deleted at once, under one version. */
   record KeysChanged(String userId, String commandId, List<KeyOp> ops, Instant at)
@@ -93,8 +166,18 @@ public sealed interface RoomEvent extends CborSerializable {
     public KeysChanged {
       ops = List.copyOf(ops);
     }
+
+    @Override
+    public <R> R accept(Visitor<R> visitor) {
+      return visitor.keysChanged(this);
+    }
   }
 
   record ChatPosted(String userId, String commandId, String text, Instant at)
-      implements FromCommand {}
+      implements FromCommand {
+    @Override
+    public <R> R accept(Visitor<R> visitor) {
+      return visitor.chatPosted(this);
+    }
+  }
 }

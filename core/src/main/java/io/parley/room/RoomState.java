@@ -102,36 +102,58 @@ public record RoomState(
 
   private RoomState fold(RoomEvent event, int chatHistory) {
     long next = version + 1;
-    if (event instanceof RoomEvent.MemberJoined e) {
-      Session session = new Session(e.sessionId(), e.connection(), e.at());
-      return withMember(next, Member.joined(e.userId(), e.name(), e.color(), session));
-    }
-    if (event instanceof RoomEvent.SessionOpened e) {
-      Session session = new Session(e.sessionId(), e.connection(), e.at());
-      return withMember(next, requireMember(e.userId()).withSession(session, e.name(), e.color()));
-    }
-    if (event instanceof RoomEvent.SessionClosed e) {
-      return withMember(next, requireMember(e.userId()).withoutSession(e.sessionId(), e.at()));
-    }
-    if (event instanceof RoomEvent.MemberAway e) {
-      return withMember(next, requireMember(e.userId()).away(e.sessionId(), e.at()));
-    }
-    if (event instanceof RoomEvent.MemberLeft e) {
-      return withoutMember(next, e.userId());
-    }
-    if (event instanceof RoomEvent.ReadyChanged e) {
-      return withMember(next, requireMember(e.userId()).withReady(e.ready(), e.at()));
-    }
-    if (event instanceof RoomEvent.DocumentFocused e) {
-      return withMember(next, requireMember(e.userId()).withFocus(e.document(), e.at()));
-    }
-    if (event instanceof RoomEvent.KeysChanged e) {
-      return withKeys(next, e);
-    }
-    if (event instanceof RoomEvent.ChatPosted e) {
-      return withChat(next, e, chatHistory);
-    }
-    throw new IllegalArgumentException("unknown room event " + event.getClass().getName());
+    return event.accept(
+        new RoomEvent.Visitor<>() {
+          @Override
+          public RoomState memberJoined(RoomEvent.MemberJoined e) {
+            return withMember(next, Member.joined(e.userId(), e.name(), e.color(), sessionOf(e)));
+          }
+
+          @Override
+          public RoomState sessionOpened(RoomEvent.SessionOpened e) {
+            return withMember(
+                next, requireMember(e.userId()).withSession(sessionOf(e), e.name(), e.color()));
+          }
+
+          @Override
+          public RoomState sessionClosed(RoomEvent.SessionClosed e) {
+            return withMember(next, requireMember(e.userId()).withoutSession(e.sessionId(), e.at()));
+          }
+
+          @Override
+          public RoomState memberAway(RoomEvent.MemberAway e) {
+            return withMember(next, requireMember(e.userId()).away(e.sessionId(), e.at()));
+          }
+
+          @Override
+          public RoomState memberLeft(RoomEvent.MemberLeft e) {
+            return withoutMember(next, e.userId());
+          }
+
+          @Override
+          public RoomState readyChanged(RoomEvent.ReadyChanged e) {
+            return withMember(next, requireMember(e.userId()).withReady(e.ready(), e.at()));
+          }
+
+          @Override
+          public RoomState documentFocused(RoomEvent.DocumentFocused e) {
+            return withMember(next, requireMember(e.userId()).withFocus(e.document(), e.at()));
+          }
+
+          @Override
+          public RoomState keysChanged(RoomEvent.KeysChanged e) {
+            return withKeys(next, e);
+          }
+
+          @Override
+          public RoomState chatPosted(RoomEvent.ChatPosted e) {
+            return withChat(next, e, chatHistory);
+          }
+        });
+  }
+
+  private static Session sessionOf(RoomEvent.SessionStarted event) {
+    return new Session(event.sessionId(), event.connection(), event.at());
   }
 
   /**

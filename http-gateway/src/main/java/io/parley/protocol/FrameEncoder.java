@@ -69,10 +69,10 @@ public final class FrameEncoder {
   public String event(long version, RoomEvent event) {
     ObjectNode frame = frame("event");
     frame.put("version", version);
-    frame.put("kind", EventKinds.kindOf(event));
+    frame.put("kind", "");
     frame.put("userId", event.userId());
     frame.put("at", event.at().toString());
-    eventFields(frame, event, version);
+    frame.put("kind", event.accept(new EventFields(frame, version)));
     return write(frame);
   }
 
@@ -219,28 +219,65 @@ public final class FrameEncoder {
     return node;
   }
 
-  private void eventFields(ObjectNode frame, RoomEvent event, long version) {
-    if (event instanceof RoomEvent.MemberJoined e) {
+  /**
+   * Writes the fields of one kind of event and answers its wire name ({@code kind}): one method
+   * per kind of event, so that the compiler asks for the wire form of every new one.
+   */
+  private final class EventFields implements RoomEvent.Visitor<String> {
+    private final ObjectNode frame;
+    private final long version;
+
+    EventFields(ObjectNode frame, long version) {
+      this.frame = frame;
+      this.version = version;
+    }
+
+    @Override
+    public String memberJoined(RoomEvent.MemberJoined e) {
+      sessionStarted(e);
+      return "member.joined";
+    }
+
+    @Override
+    public String sessionOpened(RoomEvent.SessionOpened e) {
+      sessionStarted(e);
+      return "session.opened";
+    }
+
+    @Override
+    public String sessionClosed(RoomEvent.SessionClosed e) {
       frame.put("sessionId", e.sessionId());
-      frame.put("name", e.name());
-      frame.put("color", e.color());
-    } else if (event instanceof RoomEvent.SessionOpened e) {
+      return "session.closed";
+    }
+
+    @Override
+    public String memberAway(RoomEvent.MemberAway e) {
       frame.put("sessionId", e.sessionId());
-      frame.put("name", e.name());
-      frame.put("color", e.color());
-    } else if (event instanceof RoomEvent.SessionClosed e) {
-      frame.put("sessionId", e.sessionId());
-    } else if (event instanceof RoomEvent.MemberAway e) {
-      frame.put("sessionId", e.sessionId());
-    } else if (event instanceof RoomEvent.MemberLeft e) {
+      return "member.away";
+    }
+
+    @Override
+    public String memberLeft(RoomEvent.MemberLeft e) {
       frame.put("reason", e.reason() == RoomEvent.LeaveReason.LEFT ? "left" : "timed_out");
-    } else if (event instanceof RoomEvent.ReadyChanged e) {
+      return "member.left";
+    }
+
+    @Override
+    public String readyChanged(RoomEvent.ReadyChanged e) {
       frame.put("id", e.commandId());
       frame.put("ready", e.ready());
-    } else if (event instanceof RoomEvent.DocumentFocused e) {
+      return "member.ready";
+    }
+
+    @Override
+    public String documentFocused(RoomEvent.DocumentFocused e) {
       frame.put("id", e.commandId());
       putDocument(frame, e.document());
-    } else if (event instanceof RoomEvent.KeysChanged e) {
+      return "member.focused";
+    }
+
+    @Override
+    public String keysChanged(RoomEvent.KeysChanged e) {
       frame.put("id", e.commandId());
       ArrayNode ops = frame.putArray("ops");
       for (KeyOp op : e.ops()) {
@@ -251,11 +288,22 @@ public final class FrameEncoder {
           node.set("value", set.value());
         }
       }
-    } else if (event instanceof RoomEvent.ChatPosted e) {
+      return "state.changed";
+    }
+
+    @Override
+    public String chatPosted(RoomEvent.ChatPosted e) {
       frame.put("id", e.commandId());
       frame.set(
           "message",
           chatMessage(new ChatMessage(e.commandId(), e.userId(), e.text(), e.at(), version)));
+      return "chat.posted";
+    }
+
+    private void sessionStarted(RoomEvent.SessionStarted e) {
+      frame.put("sessionId", e.sessionId());
+      frame.put("name", e.name());
+      frame.put("color", e.color());
     }
   }
 

@@ -3,7 +3,9 @@ package io.parley.validation;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.util.HashMap;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Pattern;
@@ -100,6 +102,23 @@ public final class FieldValidator {
     }
     if (ops > limits.batchMaxOps()) {
       return violation("ops", "has more than " + limits.batchMaxOps() + " operations");
+    }
+    return Optional.empty();
+  }
+
+  /**
+   * A batch changes each key at most once: the later of two ops on one key is named, with the
+   * earlier one in the message.
+   */
+  public Optional<Violation> distinctKeys(List<String> keys) {
+    Map<String, Integer> firstOp = new HashMap<>();
+    for (int i = 0; i < keys.size(); i++) {
+      Integer earlier = firstOp.putIfAbsent(keys.get(i), i);
+      if (earlier != null) {
+        return violation(
+            "ops[" + i + "].key",
+            "duplicates ops[" + earlier + "].key: a batch changes each key at most once");
+      }
     }
     return Optional.empty();
   }

@@ -643,7 +643,7 @@ class RoomRulesTest {
     void aDuplicateKeyInABatchIsRefused() {
       assertValidationError(
           change("a1", set("a", JSON.numberNode(1)), set("b", JSON.numberNode(1)), delete("a")),
-          "ops[2].key: a appears twice in one batch");
+          "ops[2].key: duplicates ops[0].key: a batch changes each key at most once");
     }
 
     @Test

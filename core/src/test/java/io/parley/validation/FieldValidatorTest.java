@@ -364,6 +364,27 @@ class FieldValidatorTest {
     assertEquals("ops[2].value: contains a number that is not finite", violation.get().toString());
   }
 
+  // ---- batches: one key at most once
+
+  @Test
+  void distinctKeysAreValid() {
+    assertValid(V.distinctKeys(List.of()));
+    assertValid(V.distinctKeys(List.of("a")));
+    assertValid(V.distinctKeys(List.of("a", "b", "A", "a/")));
+  }
+
+  @Test
+  void aRepeatedKeyNamesTheLaterOpAndTheEarlierOne() {
+    assertViolation(
+        "ops[3].key",
+        "duplicates ops[1].key: a batch changes each key at most once",
+        V.distinctKeys(List.of("a", "b", "c", "b", "a")));
+    assertViolation(
+        "ops[1].key",
+        "duplicates ops[0].key: a batch changes each key at most once",
+        V.distinctKeys(List.of("k", "k")));
+  }
+
   // ---- valid Unicode: a lone surrogate (Jackson decodes the JSON escape \ud800 into one) is
   // refused wherever a string is stored or relayed; a surrogate pair (an emoji) is a character
 

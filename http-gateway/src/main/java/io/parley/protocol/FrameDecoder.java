@@ -149,6 +149,7 @@ public final class FrameDecoder {
         default -> throw new InvalidField(new Violation(prefix + "op", "must be set or delete"));
       }
     }
+    check(validator.distinctKeys(parsed.stream().map(KeyOp::key).toList()));
     return new ClientFrame.ChangeKeys(id, parsed);
   }
 

@@ -182,7 +182,11 @@ class FrameDecoderTest {
     @Test
     void batchWithTheMaximumNumberOfOps() {
       String ops =
-          String.join(",", java.util.Collections.nCopies(64, "{'op':'delete','key':'k'}"));
+          String.join(
+              ",",
+              java.util.stream.IntStream.range(0, 64)
+                  .mapToObj(i -> "{'op':'delete','key':'k" + i + "'}")
+                  .toList());
       ClientFrame.ChangeKeys frame =
           assertInstanceOf(
               ClientFrame.ChangeKeys.class,
@@ -883,6 +887,27 @@ class FrameDecoderTest {
               decoded(j("{'type':'set','id':'s1','key':'k','value':{'" + emoji + "':['" + emoji + "']}}")));
       assertEquals(
           tree("{'\ud83d\ude00':['\ud83d\ude00']}"), ((KeyOp.Set) set.ops().get(0)).value());
+    }
+  }
+
+  @Nested
+  class DuplicateKeysInABatch {
+
+    @Test
+    void theLaterOpIsAnInvalidFieldNamingTheEarlierOne() {
+      DecodeResult.Malformed malformed =
+          malformed(
+              j("{'type':'batch','id':'b1','ops':[{'op':'set','key':'a','value':1},{'op':'set','key':'b','value':2},"
+                  + "{'op':'delete','key':'c'},{'op':'delete','key':'b'}]}"));
+      assertEquals(ErrorCode.INVALID_FIELD, malformed.code());
+      assertEquals(Optional.of("ops[3].key"), malformed.field());
+      assertEquals("duplicates ops[1].key: a batch changes each key at most once", malformed.message());
+      assertEquals(Optional.of("b1"), malformed.id());
+    }
+
+    @Test
+    void keysDifferingOnlyInCaseAreDistinct() {
+      decoded(j("{'type':'batch','id':'b1','ops':[{'op':'delete','key':'a'},{'op':'delete','key':'A'}]}"));
     }
   }
 }

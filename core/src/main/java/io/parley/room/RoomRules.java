@@ -7,11 +7,9 @@ import io.parley.validation.FieldValidator;
 import io.parley.validation.Violation;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
-import java.util.Set;
 
 /**
  * The room's decisions, without actors: given the current state and a command, which event to
@@ -154,8 +152,6 @@ public final class RoomRules {
     if (size.isPresent()) {
       return Decision.reject(RejectCode.VALIDATION, size.get().toString());
     }
-    Set<String> seen = new HashSet<>();
-    List<String> conflicts = new ArrayList<>();
     for (int i = 0; i < command.ops().size(); i++) {
       KeyOp op = command.ops().get(i);
       String prefix = command.ops().size() == 1 ? "" : "ops[" + i + "].";
@@ -170,10 +166,14 @@ public final class RoomRules {
       if (invalid.isPresent()) {
         return Decision.reject(RejectCode.VALIDATION, invalid.get().toString());
       }
-      if (!seen.add(op.key())) {
-        return Decision.reject(
-            RejectCode.VALIDATION, prefix + "key: " + op.key() + " appears twice in one batch");
-      }
+    }
+    Optional<Violation> duplicate =
+        validator.distinctKeys(command.ops().stream().map(KeyOp::key).toList());
+    if (duplicate.isPresent()) {
+      return Decision.reject(RejectCode.VALIDATION, duplicate.get().toString());
+    }
+    List<String> conflicts = new ArrayList<>();
+    for (KeyOp op : command.ops()) {
       long current = state.keyVersion(op.key());
       if (op.expect().isPresent() && op.expect().get() != current) {
         conflicts.add(op.key() + " is at version " + current + ", expected " + op.expect().get());

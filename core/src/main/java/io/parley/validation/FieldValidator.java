@@ -3,13 +3,20 @@ package io.parley.validation;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.util.HashMap;
 import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
  * The format rules of every field a client can send. Plain Java so that the gateway (to answer a
  * bad frame with an error) and the room (as the last line of defence) apply the same rules.
+ *
+ * <p>Every string a client sends that the server stores or relays must be valid Unicode (see
+ * {@link Unicode}): free text and JSON values are checked for it here, and the id, key, colour
+ * and document type alphabets are ASCII.
  */
 public final class FieldValidator {
 
@@ -41,7 +48,7 @@ public final class FieldValidator {
     if (value.length() > limits.nameMaxLength()) {
       return violation("name", "is longer than " + limits.nameMaxLength() + " characters");
     }
-    return noControlCharacters("name", value, false);
+    return plainText("name", value, false);
   }
 
   public Optional<Violation> color(String value) {
@@ -76,7 +83,13 @@ public final class FieldValidator {
     if (value.length() > limits.chatMaxLength()) {
       return violation("text", "is longer than " + limits.chatMaxLength() + " characters");
     }
-    return noControlCharacters("text", value, true);
+    return plainText("text", value, true);
+  }
+
+  /** A string whose only rule is to be valid Unicode, such as a frame's {@code type}. */
+  public Optional<Violation> unicode(String field, String value) {
+    int lone = Unicode.loneSurrogate(value);
+    return lone < 0 ? Optional.empty() : violation(field, notUnicode(lone));
   }
 
   public Optional<Violation> expectedVersion(String field, long expect) {
@@ -93,11 +106,31 @@ public final class FieldValidator {
     return Optional.empty();
   }
 
+  /**
+   * A batch changes each key at most once: the later of two ops on one key is named, with the
+   * earlier one in the message.
+   */
+  public Optional<Violation> distinctKeys(List<String> keys) {
+    Map<String, Integer> firstOp = new HashMap<>();
+    for (int i = 0; i < keys.size(); i++) {
+      Integer earlier = firstOp.putIfAbsent(keys.get(i), i);
+      if (earlier != null) {
+        return violation(
+            "ops[" + i + "].key",
+            "duplicates ops[" + earlier + "].key: a batch changes each key at most once");
+      }
+    }
+    return Optional.empty();
+  }
+
   public Optional<Violation> finite(String field, double value) {
     return Double.isFinite(value) ? Optional.empty() : violation(field, "must be a finite number");
   }
 
-  /** A shared-state value: any JSON, bounded in encoded size and nesting, numbers finite. */
+  /**
+   * A shared-state value: any JSON, bounded in encoded size and nesting, numbers finite, its
+   * strings and field names valid Unicode.
+   */
   public Optional<Violation> value(String field, JsonNode value) {
     if (value == null || value.isMissingNode()) {
       return violation(field, "is required");
@@ -124,7 +157,21 @@ public final class FieldValidator {
     if (node.isNumber() && !Double.isFinite(node.doubleValue())) {
       return violation(field, "contains a number that is not finite");
     }
-    if (node.isContainerNode()) {
+    if (node.isTextual() && Unicode.loneSurrogate(node.textValue()) >= 0) {
+      return violation(field, "contains a string that is not valid Unicode (a lone UTF-16 surrogate)");
+    }
+    if (node.isObject()) {
+      for (Map.Entry<String, JsonNode> property : node.properties()) {
+        if (Unicode.loneSurrogate(property.getKey()) >= 0) {
+          return violation(
+              field, "contains a field name that is not valid Unicode (a lone UTF-16 surrogate)");
+        }
+        Optional<Violation> child = shape(field, property.getValue(), depth + 1);
+        if (child.isPresent()) {
+          return child;
+        }
+      }
+    } else if (node.isArray()) {
       for (Iterator<JsonNode> children = node.elements(); children.hasNext(); ) {
         Optional<Violation> child = shape(field, children.next(), depth + 1);
         if (child.isPresent()) {
@@ -144,13 +191,18 @@ public final class FieldValidator {
       return violation(field, "is longer than " + maxLength + " characters");
     }
     if (!pattern.matcher(value).matches()) {
-      return violation(field, "may contain only " + allowed);
+      int lone = Unicode.loneSurrogate(value);
+      return violation(field, lone >= 0 ? notUnicode(lone) : "may contain only " + allowed);
     }
     return Optional.empty();
   }
 
-  private static Optional<Violation> noControlCharacters(
-      String field, String value, boolean allowLineBreaks) {
+  /** Free text: valid Unicode, without control characters. */
+  private Optional<Violation> plainText(String field, String value, boolean allowLineBreaks) {
+    Optional<Violation> unicode = unicode(field, value);
+    if (unicode.isPresent()) {
+      return unicode;
+    }
     for (int i = 0; i < value.length(); i++) {
       char c = value.charAt(i);
       boolean lineBreak = c == '\n' || c == '\r' || c == '\t';
@@ -159,6 +211,10 @@ public final class FieldValidator {
       }
     }
     return Optional.empty();
+  }
+
+  private static String notUnicode(int index) {
+    return "is not valid Unicode (a lone UTF-16 surrogate at index " + index + ")";
   }
 
   private static Optional<Violation> violation(String field, String message) {

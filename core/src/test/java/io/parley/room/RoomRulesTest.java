@@ -237,6 +237,13 @@ class RoomRulesTest {
     }
 
     @Test
+    void aNameWithALoneSurrogateIsRefused() {
+      assertValidationError(
+          RULES.openSession(ROOM, open("c1", "eve", "Eve\ud800", "#123abc"), NOW),
+          "name: is not valid Unicode (a lone UTF-16 surrogate at index 3)");
+    }
+
+    @Test
     void theFirstInvalidFieldIsReported() {
       assertValidationError(RULES.openSession(ROOM, open("bad id", "bad user", "", "red"), NOW), "sessionId: may contain only letters, digits and . _ : @ -");
       assertValidationError(RULES.openSession(ROOM, open("ok", "bad user", "", "red"), NOW), "userId: may contain only letters, digits and . _ : @ -");
@@ -389,6 +396,13 @@ class RoomRulesTest {
       assertValidationError(
           RULES.durable(ROOM, new RoomCommand.PostChat("m-1", "b1", "x".repeat(LIMITS.chatMaxLength() + 1), null), NOW),
           "text: is longer than " + LIMITS.chatMaxLength() + " characters");
+    }
+
+    @Test
+    void chatWithALoneSurrogateIsRefused() {
+      assertValidationError(
+          RULES.durable(ROOM, new RoomCommand.PostChat("m-1", "b1", "a\udc00b", null), NOW),
+          "text: is not valid Unicode (a lone UTF-16 surrogate at index 1)");
     }
 
     @Test
@@ -629,7 +643,17 @@ class RoomRulesTest {
     void aDuplicateKeyInABatchIsRefused() {
       assertValidationError(
           change("a1", set("a", JSON.numberNode(1)), set("b", JSON.numberNode(1)), delete("a")),
-          "ops[2].key: a appears twice in one batch");
+          "ops[2].key: duplicates ops[0].key: a batch changes each key at most once");
+    }
+
+    @Test
+    void aValueWithALoneSurrogateIsRefusedAnywhereInIt() {
+      assertValidationError(
+          change("a1", set("k", JSON.textNode("\ud800"))),
+          "value: contains a string that is not valid Unicode (a lone UTF-16 surrogate)");
+      assertValidationError(
+          change("a1", set("ok", JSON.numberNode(1)), set("k", JSON.objectNode().set("a\udfff", JSON.nullNode()))),
+          "ops[1].value: contains a field name that is not valid Unicode (a lone UTF-16 surrogate)");
     }
 
     @Test

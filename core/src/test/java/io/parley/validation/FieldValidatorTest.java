@@ -12,6 +12,7 @@ import com.typesafe.config.ConfigFactory;
 import io.parley.testing.TestConfig;
 import java.math.BigDecimal;
 import java.math.BigInteger;
+import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -361,5 +362,85 @@ class FieldValidatorTest {
     Optional<Violation> violation = V.value("ops[2].value", JSON.numberNode(Double.NaN));
     assertTrue(violation.isPresent());
     assertEquals("ops[2].value: contains a number that is not finite", violation.get().toString());
+  }
+
+  // ---- batches: one key at most once
+
+  @Test
+  void distinctKeysAreValid() {
+    assertValid(V.distinctKeys(List.of()));
+    assertValid(V.distinctKeys(List.of("a")));
+    assertValid(V.distinctKeys(List.of("a", "b", "A", "a/")));
+  }
+
+  @Test
+  void aRepeatedKeyNamesTheLaterOpAndTheEarlierOne() {
+    assertViolation(
+        "ops[3].key",
+        "duplicates ops[1].key: a batch changes each key at most once",
+        V.distinctKeys(List.of("a", "b", "c", "b", "a")));
+    assertViolation(
+        "ops[1].key",
+        "duplicates ops[0].key: a batch changes each key at most once",
+        V.distinctKeys(List.of("k", "k")));
+  }
+
+  // ---- valid Unicode: a lone surrogate (Jackson decodes the JSON escape \ud800 into one) is
+  // refused wherever a string is stored or relayed; a surrogate pair (an emoji) is a character
+
+  /** Lone surrogates: high at the end, low alone, high before a non-surrogate, a reversed pair. */
+  private static final List<String> LONE_SURROGATES =
+      List.of("\ud800", "a\udc00b", "x\udbffy", "\ude00\ud83d", "\ud83d\ud83d", "ok\ud83d\ude00\udfff");
+
+  private static String loneSurrogateAt(int index) {
+    return "is not valid Unicode (a lone UTF-16 surrogate at index " + index + ")";
+  }
+
+  @Test
+  void namesAndChatWithALoneSurrogateAreRefusedWithItsPosition() {
+    assertViolation("name", loneSurrogateAt(3), V.name("Eve\ud800"));
+    assertViolation("text", loneSurrogateAt(1), V.chatText("a\udc00b"));
+    assertViolation("text", loneSurrogateAt(0), V.chatText("\ude00\ud83d"));
+    assertViolation("text", loneSurrogateAt(4), V.chatText("ok\ud83d\ude00\udfff"));
+    for (String text : LONE_SURROGATES) {
+      assertTrue(V.name(text).isPresent(), text);
+      assertTrue(V.chatText(text + "\n").isPresent(), text);
+    }
+  }
+
+  @Test
+  void surrogatePairsAreCharactersLikeAnyOther() {
+    assertValid(V.name("\ud83d\ude00"));
+    assertValid(V.name("Eve \ud83d\ude00\ud800\udc00\udbff\udfff"));
+    assertValid(V.chatText("\ud83d\ude00\n\ud83d\ude00"));
+    assertValid(V.value("value", parse("{\"\ud83d\ude00\":[\"\ud83d\ude00\"]}")));
+  }
+
+  @Test
+  void anIdKeyColourOrDocumentWithALoneSurrogateIsRefusedAsNotUnicode() {
+    assertViolation("userId", loneSurrogateAt(1), V.id("userId", "a\ud800"));
+    assertViolation("ops[0].key", loneSurrogateAt(0), V.key("ops[0].key", "\udc00k"));
+    assertViolation("document.id", loneSurrogateAt(1), V.documentId("document.id", "d\ud800"));
+    assertViolation("document.type", loneSurrogateAt(2), V.documentType("md\udfff"));
+    assertViolation("color", "must be a hex colour like #1e90ff", V.color("#00000\ud800"));
+    // A pair is valid Unicode but still outside the ASCII alphabets.
+    assertViolation("id", "may contain only letters, digits and . _ : @ -", V.id("id", "a\ud83d\ude00"));
+  }
+
+  @Test
+  void aStringWithNoOtherRuleMustStillBeValidUnicode() {
+    assertValid(V.unicode("type", "chat\ud83d\ude00"));
+    assertViolation("type", loneSurrogateAt(4), V.unicode("type", "chat\ud800"));
+  }
+
+  @Test
+  void aValueWithALoneSurrogateInAnyStringOrFieldNameIsRefused() {
+    String inString = "contains a string that is not valid Unicode (a lone UTF-16 surrogate)";
+    String inName = "contains a field name that is not valid Unicode (a lone UTF-16 surrogate)";
+    assertViolation("value", inString, V.value("value", JSON.textNode("\ud800")));
+    assertViolation("ops[2].value", inString, V.value("ops[2].value", parse("[1,[\"ok\",\"a\\udc00b\"]]")));
+    assertViolation("value", inString, V.value("value", parse("{\"a\":{\"b\":\"\\udbff\"}}")));
+    assertViolation("value", inName, V.value("value", parse("{\"\\ud800\":1}")));
+    assertViolation("value", inName, V.value("value", parse("[{\"ok\":{\"x\\udfff\":null}}]")));
   }
 }

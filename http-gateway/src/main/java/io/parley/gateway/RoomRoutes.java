@@ -57,6 +57,22 @@ public final class RoomRoutes extends AllDirectives {
   }
 
   public Route routes() {
+    return optionalHeaderValueByName(
+        "Raw-Request-URI",
+        target ->
+            target
+                .flatMap(UnroutableRoomId::in)
+                .map(
+                    roomId ->
+                        badRequest(
+                            "roomId",
+                            roomId.isEmpty()
+                                ? "is required"
+                                : "must not be . or ..: a room id starts with a letter or digit"))
+                .orElseGet(this::rooms));
+  }
+
+  private Route rooms() {
     return pathPrefix(
         "v1",
         () ->

@@ -11,6 +11,7 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import io.parley.presence.DocumentFocus;
 import io.parley.room.KeyOp;
 import io.parley.validation.FieldValidator;
+import io.parley.validation.Unicode;
 import io.parley.validation.Violation;
 import java.util.ArrayList;
 import java.util.List;
@@ -18,7 +19,8 @@ import java.util.Optional;
 
 /**
  * Turns a text frame into a {@link ClientFrame}, checking every field against the documented
- * limits. It never throws: anything wrong comes back as {@link DecodeResult.Malformed}.
+ * limits. It never throws: anything wrong comes back as {@link DecodeResult.Malformed}, itself
+ * valid Unicode whatever the frame held.
  */
 public final class FrameDecoder {
 
@@ -60,6 +62,7 @@ public final class FrameDecoder {
       return malformed(ErrorCode.INVALID_FIELD, "type", "is required and must be a string", id);
     }
     try {
+      check(validator.unicode("type", type.asText()));
       return new DecodeResult.Decoded(frame(type.asText(), root));
     } catch (UnknownType e) {
       return malformed(ErrorCode.UNKNOWN_TYPE, "type", e.getMessage(), id);
@@ -146,6 +149,7 @@ public final class FrameDecoder {
         default -> throw new InvalidField(new Violation(prefix + "op", "must be set or delete"));
       }
     }
+    check(validator.distinctKeys(parsed.stream().map(KeyOp::key).toList()));
     return new ClientFrame.ChangeKeys(id, parsed);
   }
 
@@ -270,13 +274,19 @@ public final class FrameDecoder {
     return text.substring(0, end) + "…";
   }
 
-  /** Echoes a valid id whole, so the client can match the error; an invalid one shortened. */
+  /**
+   * Echoes a valid id whole, so the client can match the error; an invalid one shortened, and
+   * none that is not valid Unicode. Jackson's messages can quote the frame's strings: a lone
+   * surrogate in them is replaced, as the answer must be valid Unicode too.
+   */
   private DecodeResult.Malformed malformed(
       ErrorCode code, String field, String message, String id) {
     Optional<String> echoed =
         Optional.ofNullable(id)
+            .filter(i -> Unicode.loneSurrogate(i) < 0)
             .map(i -> validator.id("id", i).isEmpty() ? i : abbreviate(i));
-    return new DecodeResult.Malformed(code, Optional.ofNullable(field), message, echoed);
+    return new DecodeResult.Malformed(
+        code, Optional.ofNullable(field), Unicode.withoutLoneSurrogates(message), echoed);
   }
 
   /** A field broke a rule; caught in {@link #decode} and never escapes. */

@@ -98,9 +98,28 @@ public class FrameDecoderProperties {
   }
 
   /**
+   * Every string the server stores or relays is valid Unicode: a lone surrogate put into any
+   * string of a valid frame (a value, a field name inside a value, an id, the type…), as a JSON
+   * escape or as a character, gets {@code invalid_field} naming the field that holds it.
+   */
+  @Property(tries = 1000)
+  void aLoneSurrogateAnywhereInAValidFrameIsAnInvalidFieldNamingIt(
+      @ForAll("withLoneSurrogate") Spoiled frame) {
+    DecodeResult result = answer(frame.json());
+    assertThat(result).as(frame.json()).isInstanceOf(DecodeResult.Malformed.class);
+    DecodeResult.Malformed malformed = (DecodeResult.Malformed) result;
+    assertThat(malformed.code()).as("%s: %s", frame.json(), malformed).isEqualTo(ErrorCode.INVALID_FIELD);
+    assertThat(malformed.field()).as("%s: %s", frame.json(), malformed).contains(frame.field());
+    Statistics.collect(frame.field().replaceAll("\\[\\d+]", "[i]"));
+    Statistics.coverage(
+        coverage ->
+            List.of("value", "ops[i].value", "name", "text", "type", "id")
+                .forEach(field -> coverage.check(field).count(n -> n >= 1)));
+  }
+
+  /**
    * Types and ids are quoted back in errors, shortened when long: never by cutting a character
-   * outside the Basic Multilingual Plane (a surrogate pair) in two. (Jackson's own parse errors
-   * can still quote half a pair, e.g. "Unexpected character ('\ud83c' …)" for trailing garbage.)
+   * outside the Basic Multilingual Plane (a surrogate pair) in two.
    */
   @Property(tries = 300)
   void errorsQuoteTheFrameWithoutCuttingACharacterInTwo(@ForAll("textWithSurrogatePairs") String text) {
@@ -140,6 +159,11 @@ public class FrameDecoderProperties {
   }
 
   @Provide
+  Arbitrary<Spoiled> withLoneSurrogate() {
+    return Frames.withLoneSurrogate();
+  }
+
+  @Provide
   Arbitrary<String> jsonTrees() {
     return Frames.jsonTrees();
   }
@@ -174,6 +198,8 @@ public class FrameDecoderProperties {
   private void assertUsable(DecodeResult.Malformed malformed, String text) {
     assertThat(malformed.code()).as("code for %s", text).isNotNull();
     assertThat(malformed.message()).as("message for %s", text).isNotBlank();
+    assertThat(unpairedSurrogateIn(malformed.message())).as("message for %s: %s", text, malformed).isFalse();
+    malformed.id().ifPresent(id -> assertThat(unpairedSurrogateIn(id)).as("id for %s: %s", text, id).isFalse());
     assertThat(malformed.message().length()).as("message for %s", text).isLessThanOrEqualTo(MAX_MESSAGE_LENGTH);
     assertThat(malformed.field()).isNotNull();
     malformed.field().ifPresent(field -> assertThat(field).as("field for %s", text).isNotBlank());
@@ -203,6 +229,9 @@ public class FrameDecoderProperties {
    * A valid frame: its JSON text, the tree it was written from and what it must decode to.
    */
   public record ValidFrame(String type, ObjectNode tree, String json, ClientFrame expected) {}
+
+  /** A frame with a lone surrogate in one of its strings, and the field its error must name. */
+  public record Spoiled(String json, String field) {}
 
   /** Generators of valid, almost valid and hostile frames. */
   public static final class Frames {
@@ -438,21 +467,37 @@ public class FrameDecoderProperties {
       return formatted(LOWER, DOCUMENT_TYPE_REST, LIMITS.documentTypeMaxLength());
     }
 
+    /**
+     * Valid Unicode of at most {@code maxLength} UTF-16 units: any character, lone surrogates
+     * (which {@code all()} generates) excepted, and supplementary characters such as emoji (a
+     * surrogate pair each).
+     */
+    static Arbitrary<String> unicodeText(int maxLength) {
+      Arbitrary<String> supplementary =
+          Arbitraries.frequencyOf(
+                  Tuple.of(2, Arbitraries.integers().between(0x1F300, 0x1FAFF)),
+                  Tuple.of(1, Arbitraries.integers().between(Character.MIN_SUPPLEMENTARY_CODE_POINT, Character.MAX_CODE_POINT)))
+              .map(Character::toString);
+      Arbitrary<String> mixed =
+          Arbitraries.frequencyOf(
+                  Tuple.of(3, Arbitraries.chars().all().filter(c -> !Character.isSurrogate(c)).map(String::valueOf)),
+                  Tuple.of(1, supplementary))
+              .list()
+              .ofMaxSize(maxLength / 2)
+              .map(parts -> String.join("", parts));
+      return Arbitraries.oneOf(
+          Arbitraries.strings().all().ofMaxLength(maxLength).map(Frames::sendable), mixed);
+    }
+
     /** Any characters but control characters, not blank. */
     static Arbitrary<String> names() {
-      return Arbitraries.strings()
-          .all()
-          .ofMinLength(1)
-          .ofMaxLength(LIMITS.nameMaxLength())
+      return unicodeText(LIMITS.nameMaxLength())
           .map(s -> withoutControls(s, false))
           .filter(s -> !s.isBlank());
     }
 
     static Arbitrary<String> chatTexts() {
-      return Arbitraries.strings()
-          .all()
-          .ofMinLength(1)
-          .ofMaxLength(LIMITS.chatMaxLength())
+      return unicodeText(LIMITS.chatMaxLength())
           .map(s -> withoutControls(s, true))
           .filter(s -> !s.isBlank());
     }
@@ -484,7 +529,7 @@ public class FrameDecoderProperties {
           Arbitraries.doubles().map(DoubleNode::valueOf),
           Arbitraries.of(Double.MAX_VALUE, -Double.MAX_VALUE, Double.MIN_VALUE, -0.0, 1e-320)
               .map(DoubleNode::valueOf),
-          Arbitraries.strings().all().ofMaxLength(40).map(TextNode::valueOf));
+          unicodeText(40).map(TextNode::valueOf));
     }
 
     /** Valid shared-state values of at most {@code maxDepth} levels (sizes unchecked). */
@@ -496,7 +541,7 @@ public class FrameDecoderProperties {
       Arbitrary<JsonNode> array =
           child.list().ofMaxSize(4).map(items -> (JsonNode) NODES.arrayNode().addAll(items));
       Arbitrary<JsonNode> object =
-          Arbitraries.maps(Arbitraries.strings().all().ofMaxLength(10), child)
+          Arbitraries.maps(unicodeText(10), child)
               .ofMaxSize(4)
               .map(fields -> NODES.objectNode().setAll(fields));
       return Arbitraries.frequencyOf(Tuple.of(3, leaves()), Tuple.of(1, array), Tuple.of(1, object));
@@ -523,7 +568,14 @@ public class FrameDecoderProperties {
       return Arbitraries.frequencyOf(
               Tuple.of(4, values(5)),
               Tuple.of(1, deepValues()),
-              Tuple.of(1, Arbitraries.strings().all().ofMinLength(1000).ofMaxLength(2700).map(TextNode::valueOf)))
+              Tuple.of(
+                  1,
+                  Arbitraries.strings()
+                      .all()
+                      .ofMinLength(1000)
+                      .ofMaxLength(2700)
+                      .map(Frames::sendable)
+                      .map(TextNode::valueOf)))
           .filter(value -> encodedSize(value) <= LIMITS.valueMaxBytes());
     }
 
@@ -726,6 +778,93 @@ public class FrameDecoderProperties {
       names.forEach(name -> shuffled.set(name, frame.get(name)));
       return new ValidFrame(
           shuffled.path("type").asText(), shuffled, write(shuffled), expected);
+    }
+
+    // ---- valid frames with a lone surrogate ----
+
+    public static Arbitrary<Spoiled> withLoneSurrogate() {
+      return Combinators.combine(
+              validFrames(),
+              Arbitraries.chars().range(Character.MIN_SURROGATE, Character.MAX_SURROGATE),
+              Arbitraries.of(true, false),
+              Arbitraries.randoms())
+          .as((frame, surrogate, escaped, random) -> spoil(frame.tree(), surrogate, escaped, random));
+    }
+
+    /**
+     * Where a string sits: a text node (at {@code key} of an object or {@code index} of an
+     * array) or a field name (the {@code key} of an object), and the field an error names.
+     */
+    private record StringSite(JsonNode container, String key, int index, boolean name, String field) {}
+
+    /**
+     * Inserts {@code surrogate} into one string of the frame, chosen at random. Adding one
+     * surrogate to valid text always leaves one unpaired: pairs take two.
+     */
+    static Spoiled spoil(ObjectNode original, char surrogate, boolean escaped, Random random) {
+      ObjectNode tree = original.deepCopy();
+      List<StringSite> sites = new ArrayList<>();
+      tree.fieldNames()
+          .forEachRemaining(
+              name -> {
+                if (!name.startsWith("x-")) { // unknown fields are ignored, not stored
+                  collectSites(tree, name, name, name.equals("value"), sites);
+                }
+              });
+      StringSite site = sites.get(random.nextInt(sites.size()));
+      if (site.name()) {
+        ObjectNode object = (ObjectNode) site.container();
+        JsonNode child = object.remove(site.key());
+        object.set(insert(site.key(), surrogate, random), child);
+      } else if (site.container() instanceof ObjectNode object) {
+        object.put(site.key(), insert(object.get(site.key()).textValue(), surrogate, random));
+      } else {
+        ArrayNode array = (ArrayNode) site.container();
+        array.set(site.index(), TextNode.valueOf(insert(array.get(site.index()).textValue(), surrogate, random)));
+      }
+      String json = write(tree);
+      // Surrogates only occur inside JSON strings, where an escape means the same character.
+      return new Spoiled(
+          escaped ? json.replace(String.valueOf(surrogate), String.format("\\u%04x", (int) surrogate)) : json,
+          site.field());
+    }
+
+    /** The strings of {@code container.key} and below; inside a value, everything names the value. */
+    private static void collectSites(
+        JsonNode container, String key, String field, boolean inValue, List<StringSite> sites) {
+      JsonNode node = container.get(key);
+      if (node.isTextual()) {
+        sites.add(new StringSite(container, key, -1, false, field));
+      }
+      collectBelow(node, field, inValue, sites);
+    }
+
+    private static void collectBelow(JsonNode node, String field, boolean inValue, List<StringSite> sites) {
+      if (node.isObject()) {
+        List<String> names = new ArrayList<>();
+        node.fieldNames().forEachRemaining(names::add);
+        for (String name : names) {
+          if (inValue) {
+            sites.add(new StringSite(node, name, -1, true, field));
+            collectSites(node, name, field, true, sites);
+          } else {
+            collectSites(node, name, field + "." + name, name.equals("value"), sites);
+          }
+        }
+      } else if (node.isArray()) {
+        for (int i = 0; i < node.size(); i++) {
+          String element = inValue ? field : field + "[" + i + "]";
+          if (node.get(i).isTextual()) {
+            sites.add(new StringSite(node, null, i, false, element));
+          }
+          collectBelow(node.get(i), element, inValue, sites);
+        }
+      }
+    }
+
+    private static String insert(String text, char surrogate, Random random) {
+      int at = random.nextInt(text.length() + 1);
+      return text.substring(0, at) + surrogate + text.substring(at);
     }
 
     // ---- mutations of valid frames ----

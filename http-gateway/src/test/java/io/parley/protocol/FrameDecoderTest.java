@@ -12,6 +12,7 @@ import io.parley.presence.DocumentFocus;
 import io.parley.room.KeyOp;
 import io.parley.validation.FieldLimits;
 import io.parley.validation.FieldValidator;
+import io.parley.validation.Unicode;
 import java.util.List;
 import java.util.Optional;
 import java.util.stream.Stream;
@@ -181,7 +182,11 @@ class FrameDecoderTest {
     @Test
     void batchWithTheMaximumNumberOfOps() {
       String ops =
-          String.join(",", java.util.Collections.nCopies(64, "{'op':'delete','key':'k'}"));
+          String.join(
+              ",",
+              java.util.stream.IntStream.range(0, 64)
+                  .mapToObj(i -> "{'op':'delete','key':'k" + i + "'}")
+                  .toList());
       ClientFrame.ChangeKeys frame =
           assertInstanceOf(
               ClientFrame.ChangeKeys.class,
@@ -790,5 +795,119 @@ class FrameDecoderTest {
     malformed("{");
     malformed(j("{'type':'cursor','x':1e999,'y':0}"));
     assertEquals(new ClientFrame.Leave(), decoded(j("{'type':'leave'}")));
+  }
+
+  /**
+   * Where a lone UTF-16 surrogate ({@code S}) goes in every string field of every frame, and the
+   * field the error must name.
+   */
+  static Stream<Arguments> loneSurrogateInEveryField() {
+    return Stream.of(
+        Arguments.of("{'type':'hello','userId':'u','name':'EveS'}", "name"),
+        Arguments.of("{'type':'hello','userId':'uS','name':'Eve'}", "userId"),
+        Arguments.of("{'type':'hello','userId':'u','name':'Eve','color':'#00000S'}", "color"),
+        Arguments.of("{'type':'set','id':'s1','key':'sur','value':'S'}", "value"),
+        Arguments.of("{'type':'set','id':'s1','key':'sur','value':{'a':[1,{'b':'xSy'}]}}", "value"),
+        Arguments.of("{'type':'set','id':'s1','key':'sur','value':{'a':{'Sb':1}}}", "value"),
+        Arguments.of("{'type':'set','id':'s1','key':'kS','value':1}", "key"),
+        Arguments.of("{'type':'set','id':'sS','key':'k','value':1}", "id"),
+        Arguments.of("{'type':'delete','id':'d1','key':'S'}", "key"),
+        Arguments.of(
+            "{'type':'batch','id':'b1','ops':[{'op':'delete','key':'a'},{'op':'set','key':'b','value':1},"
+                + "{'op':'set','key':'c','value':['S']}]}",
+            "ops[2].value"),
+        Arguments.of(
+            "{'type':'batch','id':'b1','ops':[{'op':'delete','key':'a'},{'op':'set','key':'bS','value':1}]}",
+            "ops[1].key"),
+        Arguments.of("{'type':'batch','id':'b1','ops':[{'op':'setS','key':'a','value':1}]}", "ops[0].op"),
+        Arguments.of("{'type':'ready','id':'rS','ready':true}", "id"),
+        Arguments.of("{'type':'focus','id':'f1','document':{'id':'dS','type':'canvas'}}", "document.id"),
+        Arguments.of("{'type':'focus','id':'f1','document':{'id':'d','type':'canvasS'}}", "document.type"),
+        Arguments.of("{'type':'chat','id':'m1','text':'aSb'}", "text"),
+        Arguments.of("{'type':'cursor','x':1,'y':2,'document':'dS'}", "document"),
+        Arguments.of("{'type':'ping','id':'pS'}", "id"),
+        Arguments.of("{'type':'S'}", "type"),
+        Arguments.of("{'type':'chatS','id':'m1','text':'hi'}", "type"));
+  }
+
+  @ParameterizedTest(name = "{1}: {0}")
+  @MethodSource("loneSurrogateInEveryField")
+  void aLoneSurrogateInAnyStringIsAnInvalidFieldNamingIt(String frame, String field) {
+    for (String surrogate : List.of("\\ud800", "\\uDFFF", "\\udc00")) {
+      String text = j(frame).replace("S", surrogate);
+      DecodeResult.Malformed malformed = malformed(text);
+      assertEquals(ErrorCode.INVALID_FIELD, malformed.code(), () -> text + ": " + malformed);
+      assertEquals(Optional.of(field), malformed.field(), () -> text + ": " + malformed);
+    }
+  }
+
+  @ParameterizedTest(name = "{1}: {0}")
+  @MethodSource("loneSurrogateInEveryField")
+  void aLoneSurrogateWrittenAsACharacterIsRefusedToo(String frame, String field) {
+    String text = j(frame).replace("S", "\ud800");
+    assertEquals(Optional.of(field), malformed(text).field(), text);
+  }
+
+  @Test
+  void theMessageSaysWhyAndTheSurrogateIsNeverEchoed() {
+    DecodeResult.Malformed set = malformed(j("{'type':'set','id':'s1','key':'sur','value':'\\ud800'}"));
+    assertEquals(
+        "contains a string that is not valid Unicode (a lone UTF-16 surrogate)", set.message());
+    assertEquals(Optional.of("s1"), set.id());
+
+    DecodeResult.Malformed name = malformed(j("{'type':'hello','userId':'u','name':'Eve\\ud800'}"));
+    assertEquals("is not valid Unicode (a lone UTF-16 surrogate at index 3)", name.message());
+
+    DecodeResult.Malformed badId = malformed(j("{'type':'chat','id':'m\\ud800','text':'hi'}"));
+    assertEquals(Optional.of("id"), badId.field());
+    assertEquals(Optional.empty(), badId.id(), "an id that is not valid Unicode is not echoed");
+  }
+
+  @Test
+  void jacksonMessagesQuotingALoneSurrogateAreMadeValid() {
+    DecodeResult.Malformed malformed =
+        malformed(j("{'type':'set','id':'c1','key':'k','value':{'a\\ud800':1,'a\\ud800':2}}"));
+    assertEquals(ErrorCode.BAD_FRAME, malformed.code());
+    assertTrue(malformed.message().contains("a\uFFFD"), malformed.message());
+    assertEquals(-1, Unicode.loneSurrogate(malformed.message()));
+  }
+
+  @Test
+  void surrogatePairsAreAcceptedWhetherEscapedOrNot() {
+    for (String emoji : List.of("\\ud83d\\ude00", "\ud83d\ude00")) {
+      assertEquals(
+          new ClientFrame.Hello("u", "Eve " + "\ud83d\ude00", "#123456", Optional.empty()),
+          decoded(j("{'type':'hello','userId':'u','name':'Eve " + emoji + "','color':'#123456'}")));
+      assertEquals(
+          new ClientFrame.Chat("m1", "a\ud83d\ude00b"),
+          decoded(j("{'type':'chat','id':'m1','text':'a" + emoji + "b'}")));
+      ClientFrame.ChangeKeys set =
+          assertInstanceOf(
+              ClientFrame.ChangeKeys.class,
+              decoded(j("{'type':'set','id':'s1','key':'k','value':{'" + emoji + "':['" + emoji + "']}}")));
+      assertEquals(
+          tree("{'\ud83d\ude00':['\ud83d\ude00']}"), ((KeyOp.Set) set.ops().get(0)).value());
+    }
+  }
+
+  @Nested
+  class DuplicateKeysInABatch {
+
+    @Test
+    void theLaterOpIsAnInvalidFieldNamingTheEarlierOne() {
+      DecodeResult.Malformed malformed =
+          malformed(
+              j("{'type':'batch','id':'b1','ops':[{'op':'set','key':'a','value':1},{'op':'set','key':'b','value':2},"
+                  + "{'op':'delete','key':'c'},{'op':'delete','key':'b'}]}"));
+      assertEquals(ErrorCode.INVALID_FIELD, malformed.code());
+      assertEquals(Optional.of("ops[3].key"), malformed.field());
+      assertEquals("duplicates ops[1].key: a batch changes each key at most once", malformed.message());
+      assertEquals(Optional.of("b1"), malformed.id());
+    }
+
+    @Test
+    void keysDifferingOnlyInCaseAreDistinct() {
+      decoded(j("{'type':'batch','id':'b1','ops':[{'op':'delete','key':'a'},{'op':'delete','key':'A'}]}"));
+    }
   }
 }

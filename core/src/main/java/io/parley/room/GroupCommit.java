@@ -80,10 +80,12 @@ final class GroupCommit {
    * own command is refused: the journal writes a batch as one unit.
    */
   Batch decide(RoomState state, Instant now) {
-    List<RoomEvent> events = new ArrayList<>(waiting.size());
-    List<Outcome> outcomes = new ArrayList<>(waiting.size());
+    List<RoomCommand.Durable> commands = List.copyOf(waiting);
+    waiting.clear();
+    List<RoomEvent> events = new ArrayList<>(commands.size());
+    List<Outcome> outcomes = new ArrayList<>(commands.size());
     RoomState running = state;
-    for (RoomCommand.Durable command : waiting) {
+    for (RoomCommand.Durable command : commands) {
       Decision decision = rules.durable(running, command, now);
       if (decision instanceof Decision.Accept accept) {
         Optional<String> refusal = eventCheck.refusal(accept.event());
@@ -104,7 +106,6 @@ final class GroupCommit {
         throw new IllegalStateException("the rules ignored a durable command: " + command);
       }
     }
-    waiting.clear();
     return new Batch(events, outcomes);
   }
 }

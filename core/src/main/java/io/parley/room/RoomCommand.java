@@ -10,13 +10,29 @@ import org.apache.pekko.actor.typed.ActorRef;
 /** Everything a room entity accepts. Durable commands are answered with a {@link CommandReply}. */
 public sealed interface RoomCommand extends CborSerializable {
 
-  /** A command that changes the room and is acknowledged once persisted. */
+  /**
+   * A command that changes the room and is acknowledged once persisted. The rules decide each
+   * kind through a {@link Visitor}, so the compiler asks for the rule of every new one.
+   */
   sealed interface Durable extends RoomCommand {
     String commandId();
 
     String sessionId();
 
     ActorRef<CommandReply> replyTo();
+
+    <R> R accept(Visitor<R> visitor);
+
+    /** One method per kind of durable command. */
+    interface Visitor<R> {
+      R changeKeys(ChangeKeys command);
+
+      R setReady(SetReady command);
+
+      R focusDocument(FocusDocument command);
+
+      R postChat(PostChat command);
+    }
   }
 
   /**
@@ -81,20 +97,40 @@ public sealed interface RoomCommand extends CborSerializable {
     public ChangeKeys {
       ops = List.copyOf(ops);
     }
+
+    @Override
+    public <R> R accept(Visitor<R> visitor) {
+      return visitor.changeKeys(this);
+    }
   }
 
   record SetReady(String commandId, String sessionId, boolean ready, ActorRef<CommandReply> replyTo)
-      implements Durable {}
+      implements Durable {
+    @Override
+    public <R> R accept(Visitor<R> visitor) {
+      return visitor.setReady(this);
+    }
+  }
 
   record FocusDocument(
       String commandId,
       String sessionId,
       Optional<DocumentFocus> document,
       ActorRef<CommandReply> replyTo)
-      implements Durable {}
+      implements Durable {
+    @Override
+    public <R> R accept(Visitor<R> visitor) {
+      return visitor.focusDocument(this);
+    }
+  }
 
   record PostChat(String commandId, String sessionId, String text, ActorRef<CommandReply> replyTo)
-      implements Durable {}
+      implements Durable {
+    @Override
+    public <R> R accept(Visitor<R> visitor) {
+      return visitor.postChat(this);
+    }
+  }
 
   /** An ephemeral cursor position, relayed to the other sessions and never persisted. */
   record MoveCursor(String sessionId, double x, double y, Optional<String> documentId)

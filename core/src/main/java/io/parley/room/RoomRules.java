@@ -125,25 +125,35 @@ public final class RoomRules {
     if (badId.isPresent()) {
       return Decision.reject(RejectCode.VALIDATION, badId.get().toString());
     }
-    if (command instanceof RoomCommand.ChangeKeys c) {
-      return changeKeys(state, userId, c, now);
-    }
-    if (command instanceof RoomCommand.SetReady c) {
-      return new Decision.Accept(new RoomEvent.ReadyChanged(userId, c.commandId(), c.ready(), now));
-    }
-    if (command instanceof RoomCommand.FocusDocument c) {
-      return focus(userId, c, now);
-    }
-    if (command instanceof RoomCommand.PostChat c) {
-      return validator
-          .chatText(c.text())
-          .<Decision>map(v -> Decision.reject(RejectCode.VALIDATION, v.toString()))
-          .orElseGet(
-              () ->
-                  new Decision.Accept(
-                      new RoomEvent.ChatPosted(userId, c.commandId(), c.text(), now)));
-    }
-    throw new IllegalArgumentException("unknown durable command " + command.getClass().getName());
+    return command.accept(
+        new RoomCommand.Durable.Visitor<>() {
+          @Override
+          public Decision changeKeys(RoomCommand.ChangeKeys c) {
+            return RoomRules.this.changeKeys(state, userId, c, now);
+          }
+
+          @Override
+          public Decision setReady(RoomCommand.SetReady c) {
+            return new Decision.Accept(
+                new RoomEvent.ReadyChanged(userId, c.commandId(), c.ready(), now));
+          }
+
+          @Override
+          public Decision focusDocument(RoomCommand.FocusDocument c) {
+            return focus(userId, c, now);
+          }
+
+          @Override
+          public Decision postChat(RoomCommand.PostChat c) {
+            return validator
+                .chatText(c.text())
+                .<Decision>map(v -> Decision.reject(RejectCode.VALIDATION, v.toString()))
+                .orElseGet(
+                    () ->
+                        new Decision.Accept(
+                            new RoomEvent.ChatPosted(userId, c.commandId(), c.text(), now)));
+          }
+        });
   }
 
   private Decision changeKeys(

@@ -425,7 +425,7 @@ public final class ConnectionActor {
     }
     timers.startSingleTimer(
         new CommandTimedOut(command.id()), new CommandTimedOut(command.id()), settings.commandTimeout());
-    room.tell(RoomCommands.toRoom(command, sessionId, context.getSelf().narrow()));
+    room.tell(command.toRoom(sessionId, context.getSelf().narrow()));
     return Behaviors.same();
   }
 

@@ -610,10 +610,14 @@ public final class ConnectionActor {
   /**
    * Queues a frame for the client. A client that has let the whole outbound buffer fill up is
    * not keeping up: rather than drop a durable event or let memory grow, the connection closes
-   * and the client resumes from the last version it applied.
+   * and the client resumes from the last version it applied. Nothing is queued after a refused
+   * frame: the client would apply what follows the gap and resume from after it.
    */
   private void send(String text) {
-    if (!out.offer(text) && !slowConsumer) {
+    if (slowConsumer) {
+      return;
+    }
+    if (!out.offer(text)) {
       slowConsumer = true;
       context.getSelf().tell(new OutboundFull());
     }

@@ -542,7 +542,7 @@ public final class ConnectionActor {
       return Behaviors.same();
     }
     context.getLog().info("closing connection idle for {}", settings.idleTimeout());
-    send(
+    out.offerLast(
         encoder.error(
             ErrorCode.IDLE_TIMEOUT,
             Optional.empty(),
@@ -581,13 +581,15 @@ public final class ConnectionActor {
   }
 
   private Behavior<SessionInbox> closeWithError(ErrorCode code, String message) {
-    send(encoder.error(code, Optional.empty(), message, Optional.empty()));
+    out.offerLast(encoder.error(code, Optional.empty(), message, Optional.empty()));
     return closing();
   }
 
   /**
-   * Completes the outbound stream after the frames already queued, then waits for the socket to
-   * end before stopping: stopping at once would fail the stream and drop those last frames.
+   * Completes the outbound stream after the frames already queued and the last frame (the
+   * outbound queue bounds how long the client has to read them), then takes and ignores what
+   * the client still sends until the socket ends (or the close timeout passes), so that the
+   * close handshake can complete.
    */
   private Behavior<SessionInbox> closing() {
     out.close();

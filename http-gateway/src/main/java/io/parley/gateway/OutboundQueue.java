@@ -47,7 +47,7 @@ final class OutboundQueue {
             .second()
             .via(queuedFrames.flow())
             // Lazily: plain concat would prefetch from both sides, reading the last frame at once.
-            .concatLazy(Source.lazySource(this::lastFrame));
+            .concatLazy(Source.lazySource(this::lastFrameIfAny));
   }
 
   /** A queue of {@code capacity} frames, dropped if still queued {@code drainTimeout} after the close. */
@@ -63,7 +63,7 @@ final class OutboundQueue {
     return frames;
   }
 
-  private Source<String, NotUsed> lastFrame() {
+  private Source<String, NotUsed> lastFrameIfAny() {
     return Optional.ofNullable(lastFrame.get()).map(Source::single).orElseGet(Source::empty);
   }
 

@@ -542,7 +542,7 @@ public final class ConnectionActor {
       return Behaviors.same();
     }
     context.getLog().info("closing connection idle for {}", settings.idleTimeout());
-    send(
+    out.offerLast(
         encoder.error(
             ErrorCode.IDLE_TIMEOUT,
             Optional.empty(),
@@ -581,13 +581,15 @@ public final class ConnectionActor {
   }
 
   private Behavior<SessionInbox> closeWithError(ErrorCode code, String message) {
-    send(encoder.error(code, Optional.empty(), message, Optional.empty()));
+    out.offerLast(encoder.error(code, Optional.empty(), message, Optional.empty()));
     return closing();
   }
 
   /**
-   * Completes the outbound stream after the frames already queued, then waits for the socket to
-   * end before stopping: stopping at once would fail the stream and drop those last frames.
+   * Completes the outbound stream after the frames already queued and the last frame (the
+   * outbound queue bounds how long the client has to read them), then takes and ignores what
+   * the client still sends until the socket ends (or the close timeout passes), so that the
+   * close handshake can complete.
    */
   private Behavior<SessionInbox> closing() {
     out.close();
@@ -610,10 +612,14 @@ public final class ConnectionActor {
   /**
    * Queues a frame for the client. A client that has let the whole outbound buffer fill up is
    * not keeping up: rather than drop a durable event or let memory grow, the connection closes
-   * and the client resumes from the last version it applied.
+   * and the client resumes from the last version it applied. Nothing is queued after a refused
+   * frame: the client would apply what follows the gap and resume from after it.
    */
   private void send(String text) {
-    if (!out.offer(text) && !slowConsumer) {
+    if (slowConsumer) {
+      return;
+    }
+    if (!out.offer(text)) {
       slowConsumer = true;
       context.getSelf().tell(new OutboundFull());
     }

@@ -19,8 +19,6 @@ import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Props;
 import org.apache.pekko.http.javadsl.model.ws.Message;
 import org.apache.pekko.http.javadsl.model.ws.TextMessage;
-import org.apache.pekko.japi.Pair;
-import org.apache.pekko.stream.BoundedSourceQueue;
 import org.apache.pekko.stream.javadsl.Flow;
 import org.apache.pekko.stream.javadsl.Sink;
 import org.apache.pekko.stream.javadsl.Source;
@@ -54,12 +52,19 @@ public final class WebSocketConnections {
     this.encoder = encoder;
   }
 
-  /** The flow of a new connection to {@code roomId}, whose id is already validated. */
+  /**
+   * The flow of a new connection to {@code roomId}, whose id is already validated.
+   *
+   * <p>The two directions are not coupled the way {@code Flow.fromSinkAndSourceCoupled} couples
+   * them: that cancels the outbound side, and drops the frames still queued for the client, the
+   * moment the inbound side ends, which it does when the connection actor stops. Here the end of
+   * the inbound side (the client closed, or the actor stopped) closes the outbound queue instead:
+   * the client gets what is queued and the frame saying why, and the queue's drain timeout bounds
+   * how long that may take.
+   */
   public Flow<Message, Message, NotUsed> connect(String roomId, ConnectionLimiter.Lease lease) {
-    Pair<BoundedSourceQueue<String>, Source<String, NotUsed>> outbound =
-        Source.<String>queue(settings.outboundBufferFrames() + OutboundQueue.RESERVED_FOR_LAST_FRAME)
-            .preMaterialize(system);
-    OutboundQueue queue = new OutboundQueue(outbound.first(), settings.outboundBufferFrames());
+    OutboundQueue queue =
+        OutboundQueue.open(system, settings.outboundBufferFrames(), settings.closeDrainTimeout());
     ActorRef<SessionInbox> connection =
         system.systemActorOf(
             ConnectionActor.create(
@@ -68,6 +73,11 @@ public final class WebSocketConnections {
             Props.empty());
     Sink<Message, NotUsed> inbound =
         Flow.<Message>create()
+            .watchTermination(
+                (notUsed, done) -> {
+                  done.whenCompleteAsync((ok, failure) -> queue.close(), system.executionContext());
+                  return NotUsed.getInstance();
+                })
             .mapAsync(1, this::read)
             .to(
                 ActorSink.actorRefWithBackpressure(
@@ -77,9 +87,8 @@ public final class WebSocketConnections {
                     ConnectionActor.Ack.INSTANCE,
                     new ConnectionActor.StreamEnded(),
                     ConnectionActor.StreamFailed::new));
-    Source<Message, NotUsed> frames =
-        outbound.second().map(text -> (Message) TextMessage.create(text));
-    return Flow.fromSinkAndSourceCoupled(inbound, frames)
+    Source<Message, NotUsed> frames = queue.frames().map(text -> (Message) TextMessage.create(text));
+    return Flow.fromSinkAndSource(inbound, frames)
         .watchTermination(
             (notUsed, done) -> {
               done.whenCompleteAsync((ok, failure) -> lease.release(), system.executionContext());

@@ -1,16 +1,15 @@
 package io.parley.limits;
 
-import java.time.Duration;
-import java.util.Iterator;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.LongSupplier;
 
 /**
- * The connection limits of one gateway node: new connections per client address per time
- * window, concurrent connections per address and per user. Thread-safe; a connection holds a
- * {@link Lease} from admission until its socket ends.
+ * The connection limits of one gateway node: new connections per client address within any
+ * window-long span (a sliding window), concurrent connections per address and per user.
+ * Thread-safe: an address's counts change only inside the map's atomic {@code compute} for it. A
+ * connection holds a {@link Lease} from admission until its socket ends.
  */
 public final class ConnectionLimiter {
 
@@ -41,21 +40,20 @@ public final class ConnectionLimiter {
     addresses.compute(
         address,
         (key, use) -> {
-          AddressUse current = use == null ? new AddressUse(now, 0, 0) : use.inWindowAt(now, limits.window());
-          if (current.open() >= limits.perAddress()) {
+          AddressUse current = use == null ? newAddressUse() : use;
+          if (current.open >= limits.perAddress()) {
             refusal[0] = "more than " + limits.perAddress() + " open connections from this address";
-            return current;
-          }
-          if (current.openedInWindow() >= limits.newPerAddressPerWindow()) {
+          } else if (!current.recent.tryAdmit(now)) {
             refusal[0] =
                 "more than "
                     + limits.newPerAddressPerWindow()
                     + " new connections from this address within "
                     + limits.window().toSeconds()
                     + " s";
-            return current;
+          } else {
+            current.open++;
           }
-          return new AddressUse(current.windowStart(), current.openedInWindow() + 1, current.open() + 1);
+          return current;
         });
     return refusal[0] != null
         ? new Admission(Optional.empty(), Optional.of(refusal[0]))
@@ -66,21 +64,31 @@ public final class ConnectionLimiter {
     return addresses.size();
   }
 
+  private AddressUse newAddressUse() {
+    return new AddressUse(new AdmissionLog(limits.newPerAddressPerWindow(), limits.window().toNanos()));
+  }
+
   private void sweep(long now) {
-    for (Iterator<Map.Entry<String, AddressUse>> it = addresses.entrySet().iterator(); it.hasNext(); ) {
-      AddressUse use = it.next().getValue();
-      if (use.open() == 0 && now - use.windowStart() >= limits.window().toNanos()) {
-        it.remove();
-      }
+    for (String address : addresses.keySet()) {
+      addresses.computeIfPresent(address, (key, use) -> use.isIdleAt(now) ? null : use);
     }
   }
 
   /** Either a lease or the reason for refusing the connection. */
   public record Admission(Optional<Lease> lease, Optional<String> refusal) {}
 
-  private record AddressUse(long windowStart, int openedInWindow, int open) {
-    AddressUse inWindowAt(long now, Duration window) {
-      return now - windowStart >= window.toNanos() ? new AddressUse(now, 0, open) : this;
+  /** What one address holds; changed only inside the map's {@code compute} for that address. */
+  private static final class AddressUse {
+    private final AdmissionLog recent;
+    private int open;
+
+    AddressUse(AdmissionLog recent) {
+      this.recent = recent;
+    }
+
+    /** Nothing open and nothing in the window: forgetting the address changes nothing. */
+    boolean isIdleAt(long now) {
+      return open == 0 && recent.isEmptyAt(now);
     }
   }
 
@@ -121,9 +129,8 @@ public final class ConnectionLimiter {
       addresses.computeIfPresent(
           address,
           (key, use) -> {
-            AddressUse after = new AddressUse(use.windowStart(), use.openedInWindow(), use.open() - 1);
-            boolean idle = after.open() == 0 && nanoTime.getAsLong() - after.windowStart() >= limits.window().toNanos();
-            return idle ? null : after;
+            use.open--;
+            return use.isIdleAt(nanoTime.getAsLong()) ? null : use;
           });
       if (userId != null) {
         users.computeIfPresent(userId, (key, open) -> open <= 1 ? null : open - 1);

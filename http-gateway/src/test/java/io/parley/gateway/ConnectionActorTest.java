@@ -29,7 +29,6 @@ import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.cluster.sharding.typed.testkit.javadsl.TestEntityRef;
 import org.apache.pekko.stream.javadsl.Sink;
-import org.apache.pekko.stream.javadsl.Source;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -69,11 +68,9 @@ class ConnectionActorTest {
     socket = testKit.createTestProbe(String.class);
     ActorRef<String> written = socket.getRef();
     OutboundQueue outbound =
-        new OutboundQueue(
-            Source.<String>queue(settings.outboundBufferFrames() + 1)
-                .to(Sink.foreach(written::tell))
-                .run(testKit.system()),
-            settings.outboundBufferFrames());
+        OutboundQueue.open(
+            testKit.system(), settings.outboundBufferFrames(), settings.closeDrainTimeout());
+    outbound.frames().runWith(Sink.foreach(written::tell), testKit.system());
     acks = testKit.createTestProbe(ConnectionActor.Ack.class);
     historyReads.clear();
     RoomHistory history =

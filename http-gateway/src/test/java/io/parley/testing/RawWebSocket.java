@@ -1,74 +1,62 @@
 package io.parley.testing;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.EOFException;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
 import java.net.Socket;
-import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Predicate;
 
 /**
- * A WebSocket client written by hand on a plain socket, for what the JDK's client refuses to
- * send: a request target exactly as given, text frames whose payload is not valid UTF-8. It
- * reads the server's frames (unfragmented, as Parley sends them) until the close frame.
+ * A WebSocket client written by hand on a plain socket, so that a test decides when it reads:
+ * while it does not, the server meets real TCP backpressure. Its receive buffer can be made small
+ * so that little data fills it.
  */
 public final class RawWebSocket implements AutoCloseable {
 
-  private static final int OP_TEXT = 0x1;
-  private static final int OP_CLOSE = 0x8;
+  /** What the server sent: a text frame, its close frame, or the end of the TCP stream. */
+  public sealed interface ServerFrame {}
 
-  /** A frame from the server. */
-  public record Frame(int opcode, byte[] payload) {
+  public record Text(JsonNode json) implements ServerFrame {}
 
-    public boolean isText() {
-      return opcode == OP_TEXT;
-    }
+  public record Close(int code) implements ServerFrame {}
 
-    public String text() {
-      return new String(payload, StandardCharsets.UTF_8);
-    }
+  /** The connection ended without a close frame (reset or plain end of stream). */
+  public record Ended(String how) implements ServerFrame {}
 
-    /** The status code of a close frame, or 1005 (none) when it carries none. */
-    public int closeCode() {
-      return payload.length >= 2 ? ((payload[0] & 0xff) << 8) | (payload[1] & 0xff) : 1005;
-    }
-  }
-
-  /** How the connection ended: the server's frames, with the close frame last if one came. */
-  public record Closing(List<Frame> frames) {
-
-    public List<String> texts() {
-      return frames.stream().filter(Frame::isText).map(Frame::text).toList();
-    }
-
-    public int closeCode() {
-      Frame last = frames.isEmpty() ? null : frames.get(frames.size() - 1);
-      return last != null && last.opcode() == OP_CLOSE ? last.closeCode() : -1;
-    }
-  }
+  private static final int READ_TIMEOUT_MS = (int) TestClient.WAIT.toMillis();
 
   private final Socket socket;
   private final DataInputStream in;
 
-  private RawWebSocket(Socket socket) throws IOException {
+  private RawWebSocket(Socket socket, DataInputStream in) {
     this.socket = socket;
-    this.in = new DataInputStream(socket.getInputStream());
+    this.in = in;
   }
 
-  /** Upgrades {@code target} (sent as is); fails unless the server answers 101. */
-  public static RawWebSocket open(int port, String target) {
+  /** Upgrades a connection to {@code roomId}; {@code receiveBufferBytes} 0 keeps the default. */
+  public static RawWebSocket open(int port, String roomId, int receiveBufferBytes) {
     try {
-      Socket socket = new Socket("127.0.0.1", port);
-      socket.setSoTimeout((int) TestClient.WAIT.toMillis());
+      Socket socket = new Socket();
+      if (receiveBufferBytes > 0) {
+        // Before connecting: the receive window is negotiated in the handshake.
+        socket.setReceiveBufferSize(receiveBufferBytes);
+      }
+      socket.connect(new InetSocketAddress("127.0.0.1", port));
+      socket.setSoTimeout(READ_TIMEOUT_MS);
       OutputStream out = socket.getOutputStream();
       out.write(
-          ("GET " + target + " HTTP/1.1\r\n"
+          ("GET /v1/rooms/" + roomId + "/ws HTTP/1.1\r\n"
                   + "Host: 127.0.0.1:" + port + "\r\n"
                   + "Upgrade: websocket\r\n"
                   + "Connection: Upgrade\r\n"
@@ -76,72 +64,106 @@ public final class RawWebSocket implements AutoCloseable {
                   + "Sec-WebSocket-Version: 13\r\n\r\n")
               .getBytes(StandardCharsets.US_ASCII));
       out.flush();
-      RawWebSocket webSocket = new RawWebSocket(socket);
-      String status = webSocket.readHeaders();
+      DataInputStream in = new DataInputStream(new BufferedInputStream(socket.getInputStream()));
+      String status = readHeaders(in);
       if (!status.startsWith("HTTP/1.1 101")) {
         socket.close();
         throw new IllegalStateException("upgrade refused: " + status);
       }
-      return webSocket;
+      return new RawWebSocket(socket, in);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
   }
 
   public void sendText(String text) {
-    sendText(text.getBytes(StandardCharsets.UTF_8));
-  }
-
-  /** A final, masked text frame with exactly these payload bytes. */
-  public void sendText(byte[] payload) {
     try {
-      OutputStream out = socket.getOutputStream();
-      out.write(maskedFrame(OP_TEXT, payload));
-      out.flush();
+      socket.getOutputStream().write(maskedTextFrame(text.getBytes(StandardCharsets.UTF_8)));
+      socket.getOutputStream().flush();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
   }
 
-  /** The next frame from the server; fails after {@link TestClient#WAIT} without one. */
-  public Frame readFrame() {
+  /** Sends a ping frame; false once the connection is gone (the server reset it). */
+  public boolean ping() {
     try {
-      int first = in.readUnsignedByte();
-      int second = in.readUnsignedByte();
-      long length = second & 0x7f;
-      if (length == 126) {
-        length = in.readUnsignedShort();
-      } else if (length == 127) {
-        length = in.readLong();
-      }
-      byte[] payload = new byte[Math.toIntExact(length)];
-      in.readFully(payload);
-      return new Frame(first & 0x0f, payload);
-    } catch (SocketTimeoutException e) {
-      throw new AssertionError("no frame within " + TestClient.WAIT, e);
+      byte[] mask = new byte[4];
+      ThreadLocalRandom.current().nextBytes(mask);
+      socket.getOutputStream().write(new byte[] {(byte) 0x89, (byte) 0x80, mask[0], mask[1], mask[2], mask[3]});
+      socket.getOutputStream().flush();
+      return true;
     } catch (IOException e) {
-      throw new UncheckedIOException(e);
+      return false;
     }
   }
 
-  /** Reads frames until the server's close frame, or until the connection ends without one. */
-  public Closing readUntilClose() {
-    List<Frame> frames = new ArrayList<>();
+  /** Reads until a text frame matches, and returns it; other frames are skipped. */
+  public JsonNode readUntil(Predicate<JsonNode> match) {
     while (true) {
-      Frame frame;
-      try {
-        frame = readFrame();
-      } catch (UncheckedIOException e) {
-        if (e.getCause() instanceof EOFException) {
-          return new Closing(frames);
-        }
-        throw e;
+      ServerFrame frame = next();
+      if (frame instanceof Text text && match.test(text.json())) {
+        return text.json();
       }
-      frames.add(frame);
-      if (frame.opcode() == OP_CLOSE) {
-        return new Closing(frames);
+      if (!(frame instanceof Text)) {
+        throw new AssertionError("connection closed while waiting: " + frame);
       }
     }
+  }
+
+  /** Reads everything up to and including the close frame or the end of the connection. */
+  public List<ServerFrame> readUntilClosed() {
+    List<ServerFrame> frames = new ArrayList<>();
+    while (true) {
+      ServerFrame frame = next();
+      frames.add(frame);
+      if (!(frame instanceof Text)) {
+        return frames;
+      }
+    }
+  }
+
+  /** The next text, close or end; pings and pongs are skipped. */
+  public ServerFrame next() {
+    try {
+      while (true) {
+        int first = in.readUnsignedByte();
+        int opcode = first & 0x0f;
+        if ((first & 0x80) == 0 || opcode == 0) {
+          throw new AssertionError("fragmented server frames are not expected");
+        }
+        byte[] payload = payload();
+        switch (opcode) {
+          case 0x1 -> {
+            return new Text(TestClient.JSON.readTree(new String(payload, StandardCharsets.UTF_8)));
+          }
+          case 0x8 -> {
+            return new Close(payload.length >= 2 ? ((payload[0] & 0xff) << 8) | (payload[1] & 0xff) : 1005);
+          }
+          case 0x9, 0xA -> {
+            // keep-alive: nothing for the test
+          }
+          default -> throw new AssertionError("unexpected opcode " + opcode);
+        }
+      }
+    } catch (EOFException e) {
+      return new Ended("end of stream");
+    } catch (IOException e) {
+      return new Ended(e.toString());
+    }
+  }
+
+  private byte[] payload() throws IOException {
+    int second = in.readUnsignedByte();
+    long length = second & 0x7f;
+    if (length == 126) {
+      length = in.readUnsignedShort();
+    } else if (length == 127) {
+      length = in.readLong();
+    }
+    byte[] payload = new byte[Math.toIntExact(length)];
+    in.readFully(payload);
+    return payload;
   }
 
   @Override
@@ -153,7 +175,7 @@ public final class RawWebSocket implements AutoCloseable {
     }
   }
 
-  private String readHeaders() throws IOException {
+  private static String readHeaders(InputStream in) throws IOException {
     ByteArrayOutputStream headers = new ByteArrayOutputStream();
     int matched = 0;
     byte[] end = {'\r', '\n', '\r', '\n'};
@@ -168,10 +190,10 @@ public final class RawWebSocket implements AutoCloseable {
     return headers.toString(StandardCharsets.US_ASCII);
   }
 
-  /** Client frames must be masked (RFC 6455, 5.3). */
-  private static byte[] maskedFrame(int opcode, byte[] payload) {
+  /** A final text frame with the client-to-server mask the protocol requires. */
+  private static byte[] maskedTextFrame(byte[] payload) {
     ByteArrayOutputStream frame = new ByteArrayOutputStream();
-    frame.write(0x80 | opcode);
+    frame.write(0x81);
     if (payload.length < 126) {
       frame.write(0x80 | payload.length);
     } else {

@@ -11,7 +11,7 @@ import org.apache.pekko.cluster.sharding.ShardRegion.CurrentShardRegionState;
 import org.apache.pekko.cluster.sharding.typed.ClusterShardingQuery;
 import org.apache.pekko.cluster.sharding.typed.GetShardRegionState;
 import org.apache.pekko.actor.typed.MailboxSelector;
-import org.apache.pekko.actor.typed.Props;
+import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.apache.pekko.cluster.sharding.typed.javadsl.Entity;
 import org.apache.pekko.cluster.sharding.typed.javadsl.EntityRef;
@@ -26,9 +26,8 @@ public final class Rooms {
   }
 
   /**
-   * Starts room sharding. Every room runs on an {@link OverloadAwareMailbox}, and the commands a
-   * room's stash drops are answered too (see {@link RoomOverload}): a client whose command a full
-   * room cannot take learns it at once.
+   * Starts room sharding. Every room runs on an {@link OverloadAwareMailbox}; the node also runs
+   * {@link #overloadResponder}, so that the commands a room's stash drops are answered too.
    */
   public static Rooms start(ActorSystem<?> system, RoomSettings settings) {
     ClusterSharding sharding = ClusterSharding.get(system);
@@ -40,14 +39,17 @@ public final class Rooms {
                     RoomEntity.create(
                         ctx.getEntityId(), settings, Optional.of(ctx.getShard()), runtime))
             .withEntityProps(MailboxSelector.fromConfig(OverloadAwareMailbox.CONFIG_PATH)));
-    Rooms rooms = new Rooms(sharding);
-    system.systemActorOf(
-        RoomOverload.stashOverflowResponder(
-            (roomId, command) -> rooms.room(roomId).tell(command),
-            system.settings().config().getDuration("parley.room.overload-retry-after")),
-        "room-overload",
-        Props.empty());
-    return rooms;
+    return new Rooms(sharding);
+  }
+
+  /**
+   * Answers what the rooms' stashes drop (see {@link RoomOverload}): a client whose command a full
+   * room cannot take learns it at once, and a dropped presence message reaches its room again.
+   */
+  public Behavior<Object> overloadResponder(ActorSystem<?> system) {
+    return RoomOverload.stashOverflowResponder(
+        (roomId, command) -> room(roomId).tell(command),
+        system.settings().config().getDuration("parley.room.overload-retry-after"));
   }
 
   /** Asks for the live room entities of this node's shard region (for operations and tests). */

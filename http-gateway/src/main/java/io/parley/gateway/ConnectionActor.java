@@ -13,10 +13,9 @@ import io.parley.room.RoomCommand;
 import io.parley.room.RoomUpdate;
 import io.parley.room.SessionInbox;
 import io.parley.room.SessionReply;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayDeque;
-import java.util.Deque;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -33,9 +32,10 @@ import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
 import org.apache.pekko.cluster.sharding.typed.javadsl.EntityRef;
 
 /**
- * One WebSocket connection: it turns client frames into room commands and room updates into
- * server frames. It is the session's actor: the room watches it, so when the connection goes, so
- * does the session.
+ * One WebSocket connection: it speaks the protocol, turning client frames into room commands and
+ * room updates into server frames. It is the session's actor: the room watches it, so when the
+ * connection goes, so does the session. Catching up on missed events is {@link CatchUp}; the
+ * order of delivery is {@link DeliveryOrder}.
  *
  * <p>Inbound frames arrive one at a time (the stream waits for {@link Ack}), which bounds what a
  * client can push at it; while the session is being opened the one waiting frame is held back.
@@ -55,28 +55,35 @@ public final class ConnectionActor {
 
   record StreamFailed(Throwable cause) implements SessionInbox {}
 
+  /** No {@code hello} arrived within {@code hello-timeout}. */
   private record HelloTimedOut() implements SessionInbox {}
+
+  /** The room did not answer the {@code hello} within {@code command-timeout}. */
+  private record JoinTimedOut() implements SessionInbox {}
 
   private record CommandTimedOut(String id) implements SessionInbox {}
 
-  private record IdleCheck() implements SessionInbox {}
+  /** The room did not confirm a {@code leave} within {@code command-timeout}. */
+  private record LeaveTimedOut() implements SessionInbox {}
 
+  /** A closing connection's client did not end the socket within {@code close-drain-timeout}. */
   private record CloseTimedOut() implements SessionInbox {}
+
+  private record IdleCheck() implements SessionInbox {}
 
   private record OutboundFull() implements SessionInbox {}
 
-  private record FlushCursors() implements SessionInbox {}
-
+  /** A catch-up looks again for room in the outbound buffer. */
   private record DrainBacklog() implements SessionInbox {}
 
-  /** How often a catch-up looks for room in the outbound buffer. */
-  private static final Duration BACKLOG_POLL = Duration.ofMillis(10);
+  /** Held cursors look again for room in the outbound buffer. */
+  private record RetryCursors() implements SessionInbox {}
 
   private record HistoryRead(List<RoomUpdate.EventDelivered> events, Throwable failure)
       implements SessionInbox {}
 
-  /** How long a closing connection waits for its last frames to be written before it is cut. */
-  private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(5);
+  /** How often a connection whose outbound buffer is full looks for room in it again. */
+  private static final Duration OUTBOUND_POLL = Duration.ofMillis(10);
 
   private final String roomId;
   private final EntityRef<RoomCommand> room;
@@ -87,24 +94,27 @@ public final class ConnectionActor {
   private final OutboundQueue out;
   private final GatewaySettings settings;
   private final FrameEncoder encoder;
+  private final Clock clock;
   private final ActorContext<SessionInbox> context;
   private final TimerScheduler<SessionInbox> timers;
   private final String sessionId = UUID.randomUUID().toString();
   private final Set<String> pendingCommands = new HashSet<>();
   private final FrameEncoder.Heartbeat heartbeat;
+  private final CatchUp catchUp;
+
+  /**
+   * Cursors of other sessions held back while durable frames fill more than half the outbound
+   * buffer, so that ephemeral signals never delay durable ones; the newest per session wins.
+   */
+  private final Map<String, RoomUpdate.CursorMoved> heldCursors = new LinkedHashMap<>();
 
   private String userId;
   private Optional<Long> resumeFrom = Optional.empty();
   private DeliveryOrder delivery;
   private FrameArrived heldBack;
   private boolean slowConsumer;
-  /** Missed events fetched for a catch-up and not yet handed to the client. */
-  private final Deque<RoomUpdate.EventDelivered> backlog = new ArrayDeque<>();
-  private boolean moreInJournal;
-  /** Latest cursor of each other session since the last flush: the newest position wins. */
-  private final Map<String, RoomUpdate.CursorMoved> pendingCursors = new LinkedHashMap<>();
-  private long lastInboundNanos = System.nanoTime();
-  private long lastActivityReportNanos;
+  private Instant lastInbound;
+  private Instant lastActivityReport = Instant.MIN;
 
   private ConnectionActor(
       String roomId,
@@ -114,6 +124,7 @@ public final class ConnectionActor {
       ConnectionLimiter.Lease lease,
       GatewaySettings settings,
       FrameEncoder encoder,
+      Clock clock,
       ActorContext<SessionInbox> context,
       TimerScheduler<SessionInbox> timers,
       StashBuffer<SessionInbox> stash) {
@@ -127,9 +138,12 @@ public final class ConnectionActor {
     this.out = out;
     this.settings = settings;
     this.encoder = encoder;
+    this.clock = clock;
     this.context = context;
     this.timers = timers;
     this.heartbeat = new FrameEncoder.Heartbeat(settings.heartbeatInterval(), settings.idleTimeout());
+    this.catchUp = new CatchUp(out.capacity());
+    this.lastInbound = clock.instant();
   }
 
   public static Behavior<SessionInbox> create(
@@ -139,7 +153,8 @@ public final class ConnectionActor {
       OutboundQueue out,
       ConnectionLimiter.Lease lease,
       GatewaySettings settings,
-      FrameEncoder encoder) {
+      FrameEncoder encoder,
+      Clock clock) {
     return Behaviors.withMdc(
         SessionInbox.class,
         Map.of("roomId", roomId),
@@ -162,12 +177,15 @@ public final class ConnectionActor {
                                       lease,
                                       settings,
                                       encoder,
+                                      clock,
                                       context,
                                       timers,
                                       stash)
                                   .awaitingHello();
                             }))));
   }
+
+  // ---- opening the session
 
   private Behavior<SessionInbox> awaitingHello() {
     return Behaviors.receive(SessionInbox.class)
@@ -191,22 +209,20 @@ public final class ConnectionActor {
   }
 
   private Behavior<SessionInbox> beforeWelcome(FrameArrived arrived) {
-    lastInboundNanos = System.nanoTime();
+    lastInbound = clock.instant();
+    arrived.ack().tell(Ack.INSTANCE);
     if (arrived.result() instanceof DecodeResult.Malformed malformed) {
-      arrived.ack().tell(Ack.INSTANCE);
       return onMalformed(malformed);
     }
     ClientFrame frame = ((DecodeResult.Decoded) arrived.result()).frame();
     if (frame instanceof ClientFrame.Ping ping) {
       send(encoder.pong(ping.id()));
-      arrived.ack().tell(Ack.INSTANCE);
       return Behaviors.same();
     }
     if (!(frame instanceof ClientFrame.Hello hello)) {
-      send(
-          encoder.error(
-              ErrorCode.PROTOCOL_ORDER, Optional.empty(), "the first frame must be hello", idOf(frame)));
-      arrived.ack().tell(Ack.INSTANCE);
+      Optional<String> id =
+          frame instanceof ClientFrame.Command command ? Optional.of(command.id()) : Optional.empty();
+      send(encoder.error(ErrorCode.PROTOCOL_ORDER, Optional.empty(), "the first frame must be hello", id));
       return Behaviors.same();
     }
     if (!lease.bindUser(hello.userId())) {
@@ -222,8 +238,7 @@ public final class ConnectionActor {
     room.tell(
         new RoomCommand.OpenSession(
             sessionId, hello.userId(), hello.name(), hello.color(), context.getSelf()));
-    timers.startSingleTimer(new HelloTimedOut(), settings.commandTimeout());
-    arrived.ack().tell(Ack.INSTANCE);
+    timers.startSingleTimer(new JoinTimedOut(), settings.commandTimeout());
     return joining();
   }
 
@@ -232,9 +247,11 @@ public final class ConnectionActor {
         .onMessage(SessionReply.Welcome.class, this::onWelcome)
         .onMessage(
             SessionReply.Refused.class,
-            refused -> closeWithError(ErrorCode.JOIN_REFUSED, refused.code().wireName() + ": " + refused.message()))
+            refused ->
+                closeWithError(
+                    ErrorCode.JOIN_REFUSED, refused.code().wireName() + ": " + refused.message()))
         .onMessage(
-            HelloTimedOut.class,
+            JoinTimedOut.class,
             m -> closeWithError(ErrorCode.JOIN_REFUSED, "timeout: the room did not answer in time"))
         .onMessage(FrameArrived.class, this::holdBack)
         .onMessage(IdleCheck.class, m -> Behaviors.same())
@@ -244,30 +261,25 @@ public final class ConnectionActor {
   }
 
   private Behavior<SessionInbox> holdBack(FrameArrived arrived) {
-    lastInboundNanos = System.nanoTime();
+    lastInbound = clock.instant();
     heldBack = arrived;
     return Behaviors.same();
   }
 
   private Behavior<SessionInbox> onWelcome(SessionReply.Welcome welcome) {
-    timers.cancel(new HelloTimedOut());
-    lastInboundNanos = System.nanoTime();
+    timers.cancel(new JoinTimedOut());
+    lastInbound = clock.instant();
     long current = welcome.snapshot().version();
-    boolean resumes =
-        resumeFrom.isPresent()
-            && resumeFrom.get() <= current
-            && current - resumeFrom.get() <= settings.resumeMaxEvents();
     if (heldBack != null) {
-      FrameArrived frame = heldBack;
+      context.getSelf().tell(heldBack);
       heldBack = null;
-      context.getSelf().tell(frame);
     }
     Map<String, String> mdc = Map.of("roomId", roomId, "userId", userId, "sessionId", sessionId);
-    if (resumes) {
+    if (settings.resumes(resumeFrom, current)) {
       delivery = new DeliveryOrder(resumeFrom.get());
       send(encoder.resumedWelcome(roomId, sessionId, userId, resumeFrom.get(), heartbeat));
       context.getLog().debug("session {} resumes from version {}", sessionId, resumeFrom.get());
-      return Behaviors.withMdc(SessionInbox.class, mdc, catchUp());
+      return Behaviors.withMdc(SessionInbox.class, mdc, catchingUp());
     }
     delivery = new DeliveryOrder(current);
     send(encoder.welcome(roomId, sessionId, userId, welcome.snapshot(), heartbeat));
@@ -275,19 +287,20 @@ public final class ConnectionActor {
     return Behaviors.withMdc(SessionInbox.class, mdc, joined());
   }
 
+  // ---- catching up
+
   /**
-   * Fetches the events after the last one delivered (a resume, or a gap in what arrived) from the
-   * room, or from the journal when the room no longer holds them, and delivers them before
-   * anything that arrives meanwhile.
+   * Fetches the events after the last one delivered (a resume, or a gap in what arrived) and
+   * delivers them before anything that arrives meanwhile, which waits in the stash.
    */
-  private Behavior<SessionInbox> catchUp() {
+  private Behavior<SessionInbox> catchingUp() {
     room.tell(new RoomCommand.Replay(delivery.lastVersion(), context.getSelf()));
     return Behaviors.receive(SessionInbox.class)
         .onMessage(SessionReply.Missed.class, this::onMissed)
         .onMessage(HistoryRead.class, this::onHistoryRead)
-        .onMessage(DrainBacklog.class, m -> drainBacklog())
+        .onMessage(DrainBacklog.class, m -> continueCatchUp())
         .onMessage(RoomUpdate.Cursors.class, this::onCursors)
-        .onMessage(FlushCursors.class, this::onFlushCursors)
+        .onMessage(RetryCursors.class, m -> sendHeldCursors())
         .onMessage(OutboundFull.class, this::onOutboundFull)
         .onMessage(IdleCheck.class, m -> Behaviors.same())
         .onMessage(StreamEnded.class, m -> socketGone())
@@ -307,24 +320,15 @@ public final class ConnectionActor {
 
   private Behavior<SessionInbox> onMissed(SessionReply.Missed missed) {
     if (missed.events().isPresent()) {
-      backlog.addAll(missed.events().get());
-      moreInJournal = false;
-      return drainBacklog();
+      catchUp.fromRoom(missed.events().get());
+      return continueCatchUp();
     }
-    return readJournalPage();
+    return readJournal(catchUp.journalAfter(delivery));
   }
 
-  /** Reads the journal one outbound buffer at a time, so a catch-up holds little in memory. */
-  private Behavior<SessionInbox> readJournalPage() {
-    long from = delivery.lastVersion() + 1;
-    context.pipeToSelf(
-        history.events(roomId, from, from + journalPage() - 1),
-        (events, failure) -> new HistoryRead(events, failure));
+  private Behavior<SessionInbox> readJournal(CatchUp.ReadJournal page) {
+    context.pipeToSelf(history.events(roomId, page.from(), page.to()), HistoryRead::new);
     return Behaviors.same();
-  }
-
-  private int journalPage() {
-    return out.capacity();
   }
 
   private Behavior<SessionInbox> onHistoryRead(HistoryRead read) {
@@ -333,38 +337,35 @@ public final class ConnectionActor {
       return closeWithError(
           ErrorCode.CATCH_UP_FAILED, "missed events could not be read; resume to continue");
     }
-    backlog.addAll(read.events());
-    moreInJournal = read.events().size() == journalPage();
-    return drainBacklog();
+    catchUp.fromJournal(read.events());
+    return continueCatchUp();
   }
 
-  /**
-   * Hands the missed events to the client as fast as it reads them, never more than the
-   * outbound buffer holds; live traffic waits in the stash until the catch-up is done.
-   */
-  private Behavior<SessionInbox> drainBacklog() {
-    while (!backlog.isEmpty() && out.size() < out.capacity()) {
-      RoomUpdate.EventDelivered event = backlog.poll();
-      if (delivery.arrived(event.version()) == DeliveryOrder.Verdict.DELIVER) {
-        send(encoder.event(event.version(), event.event()));
-      }
+  private Behavior<SessionInbox> continueCatchUp() {
+    CatchUp.Next next =
+        catchUp.drain(
+            delivery,
+            () -> out.size() < out.capacity(),
+            event -> send(encoder.event(event.version(), event.event())));
+    if (next instanceof CatchUp.ReadJournal page) {
+      return readJournal(page);
     }
-    if (!backlog.isEmpty()) {
-      timers.startSingleTimer(new DrainBacklog(), BACKLOG_POLL);
+    if (next instanceof CatchUp.WaitForRoom) {
+      timers.startSingleTimer(new DrainBacklog(), OUTBOUND_POLL);
       return Behaviors.same();
     }
-    if (moreInJournal) {
-      return readJournalPage();
-    }
+    sendHeldCursors();
     return stash.unstashAll(joined());
   }
+
+  // ---- in the room
 
   private Behavior<SessionInbox> joined() {
     return Behaviors.receive(SessionInbox.class)
         .onMessage(FrameArrived.class, this::onFrame)
         .onMessage(RoomUpdate.EventDelivered.class, this::onEvent)
         .onMessage(RoomUpdate.Cursors.class, this::onCursors)
-        .onMessage(FlushCursors.class, this::onFlushCursors)
+        .onMessage(RetryCursors.class, m -> sendHeldCursors())
         .onMessage(OutboundFull.class, this::onOutboundFull)
         .onMessage(CommandReply.Accepted.class, this::onAccepted)
         .onMessage(CommandReply.Rejected.class, this::onRejected)
@@ -381,26 +382,50 @@ public final class ConnectionActor {
     if (arrived.result() instanceof DecodeResult.Malformed malformed) {
       return onMalformed(malformed);
     }
-    ClientFrame frame = ((DecodeResult.Decoded) arrived.result()).frame();
-    if (frame instanceof ClientFrame.Command command) {
-      return onCommand(command);
-    }
-    if (frame instanceof ClientFrame.Cursor cursor) {
-      room.tell(new RoomCommand.MoveCursor(sessionId, cursor.x(), cursor.y(), cursor.documentId()));
-    } else if (frame instanceof ClientFrame.Ping ping) {
-      send(encoder.pong(ping.id()));
-    } else if (frame instanceof ClientFrame.Leave) {
-      return leaving();
-    } else if (frame instanceof ClientFrame.Hello) {
-      send(encoder.error(ErrorCode.PROTOCOL_ORDER, Optional.empty(), "hello was already received", Optional.empty()));
-    }
-    return Behaviors.same();
+    return ((DecodeResult.Decoded) arrived.result()).frame().accept(inRoom);
   }
+
+  private final ClientFrame.Visitor<Behavior<SessionInbox>> inRoom =
+      new ClientFrame.Visitor<>() {
+        @Override
+        public Behavior<SessionInbox> hello(ClientFrame.Hello hello) {
+          send(
+              encoder.error(
+                  ErrorCode.PROTOCOL_ORDER,
+                  Optional.empty(),
+                  "hello was already received",
+                  Optional.empty()));
+          return Behaviors.same();
+        }
+
+        @Override
+        public Behavior<SessionInbox> command(ClientFrame.Command command) {
+          return onCommand(command);
+        }
+
+        @Override
+        public Behavior<SessionInbox> cursor(ClientFrame.Cursor cursor) {
+          room.tell(
+              new RoomCommand.MoveCursor(sessionId, cursor.x(), cursor.y(), cursor.documentId()));
+          return Behaviors.same();
+        }
+
+        @Override
+        public Behavior<SessionInbox> ping(ClientFrame.Ping ping) {
+          send(encoder.pong(ping.id()));
+          return Behaviors.same();
+        }
+
+        @Override
+        public Behavior<SessionInbox> leave(ClientFrame.Leave leave) {
+          return leaving();
+        }
+      };
 
   /** Each bad frame gets its error; too many of them in a short time end the connection. */
   private Behavior<SessionInbox> onMalformed(DecodeResult.Malformed malformed) {
     send(encoder.error(malformed));
-    if (!invalidFrames.record(System.nanoTime())) {
+    if (!invalidFrames.record(clock.instant())) {
       return Behaviors.same();
     }
     context.getLog().info("closing a connection that keeps sending invalid frames");
@@ -472,55 +497,40 @@ public final class ConnectionActor {
     if (verdict == DeliveryOrder.Verdict.GAP) {
       context.getLog().info("version gap: had {}, received {}", had, delivered.version());
       stash.stash(delivered);
-      return catchUp();
+      return catchingUp();
     }
     send(encoder.event(delivered.version(), delivered.event()));
     return Behaviors.same();
   }
 
   /**
-   * The room sends the cursors that moved at most once per its cursor interval; they go out at
-   * once as one frame, without this session's own, unless durable traffic is queued up: then
-   * they wait (and keep coalescing, the newest per session wins), so ephemeral signals never
-   * delay durable ones.
+   * The room coalesces cursors ({@code parley.room.cursor-interval}); a tick goes out at once as
+   * one frame, without this session's own cursor, unless durable frames fill more than half the
+   * outbound buffer: then the cursors are held (the newest per session wins) until there is room.
    */
-  private Behavior<SessionInbox> onCursors(RoomUpdate.Cursors batch) {
-    for (RoomUpdate.CursorMoved cursor : batch.cursors()) {
+  private Behavior<SessionInbox> onCursors(RoomUpdate.Cursors tick) {
+    for (RoomUpdate.CursorMoved cursor : tick.cursors()) {
       if (!cursor.sessionId().equals(sessionId)) {
-        pendingCursors.put(cursor.sessionId(), cursor);
+        heldCursors.put(cursor.sessionId(), cursor);
       }
     }
-    if (!pendingCursors.isEmpty() && !timers.isTimerActive(new FlushCursors())) {
-      flushCursors();
+    if (!timers.isTimerActive(new RetryCursors())) {
+      sendHeldCursors();
     }
     return Behaviors.same();
   }
 
-  private Behavior<SessionInbox> onFlushCursors(FlushCursors flush) {
-    flushCursors();
-    return Behaviors.same();
-  }
-
-  private void flushCursors() {
+  private Behavior<SessionInbox> sendHeldCursors() {
+    if (heldCursors.isEmpty()) {
+      return Behaviors.same();
+    }
     if (out.size() > out.capacity() / 2) {
-      timers.startSingleTimer(new FlushCursors(), settings.cursorFlushInterval());
-      return;
+      timers.startSingleTimer(new RetryCursors(), OUTBOUND_POLL);
+      return Behaviors.same();
     }
-    send(encoder.cursors(pendingCursors.values()));
-    pendingCursors.clear();
-  }
-
-  /** The client let the outbound buffer fill: it resumes after the close, losing nothing. */
-  private Behavior<SessionInbox> onOutboundFull(OutboundFull full) {
-    context.getLog().info("closing a connection that does not keep up ({} frames queued)", out.size());
-    room.tell(new RoomCommand.CloseSession(sessionId, RoomCommand.SessionEnd.LOST));
-    out.offerLast(
-        encoder.error(
-            ErrorCode.SLOW_CONSUMER,
-            Optional.empty(),
-            "the client did not read fast enough; resume from the last version applied",
-            Optional.empty()));
-    return closing();
+    send(encoder.cursors(heldCursors.values()));
+    heldCursors.clear();
+    return Behaviors.same();
   }
 
   /**
@@ -528,27 +538,34 @@ public final class ConnectionActor {
    * client is active, so the member's {@code lastSeen} is exact to that interval.
    */
   private void reportActivity() {
-    long now = System.nanoTime();
-    lastInboundNanos = now;
-    if (now - lastActivityReportNanos >= settings.activityReportInterval().toNanos()) {
-      lastActivityReportNanos = now;
-      room.tell(new RoomCommand.SessionActive(sessionId, Instant.now()));
+    Instant now = clock.instant();
+    lastInbound = now;
+    if (!now.isBefore(lastActivityReport.plus(settings.activityReportInterval()))) {
+      lastActivityReport = now;
+      room.tell(new RoomCommand.SessionActive(sessionId, now));
     }
   }
 
   /** A client that sent nothing, not even a ping, for the idle timeout is treated as gone. */
   private Behavior<SessionInbox> onIdleCheck(IdleCheck check) {
-    if (System.nanoTime() - lastInboundNanos < settings.idleTimeout().toNanos()) {
+    if (clock.instant().isBefore(lastInbound.plus(settings.idleTimeout()))) {
       return Behaviors.same();
     }
     context.getLog().info("closing connection idle for {}", settings.idleTimeout());
-    out.offerLast(
-        encoder.error(
-            ErrorCode.IDLE_TIMEOUT,
-            Optional.empty(),
-            "nothing received for " + settings.idleTimeout().toSeconds() + " s",
-            Optional.empty()));
-    return endSession(RoomCommand.SessionEnd.LOST);
+    room.tell(new RoomCommand.CloseSession(sessionId, RoomCommand.SessionEnd.LOST));
+    return closeWithError(
+        ErrorCode.IDLE_TIMEOUT, "nothing received for " + settings.idleTimeout().toSeconds() + " s");
+  }
+
+  // ---- closing
+
+  /** The client let the outbound buffer fill: it resumes after the close, losing nothing. */
+  private Behavior<SessionInbox> onOutboundFull(OutboundFull full) {
+    context.getLog().info("closing a connection that does not keep up ({} frames queued)", out.size());
+    room.tell(new RoomCommand.CloseSession(sessionId, RoomCommand.SessionEnd.LOST));
+    return closeWithError(
+        ErrorCode.SLOW_CONSUMER,
+        "the client did not read fast enough; resume from the last version applied");
   }
 
   /** The client closed the socket or it broke: the session is lost, nothing is left to send. */
@@ -558,21 +575,16 @@ public final class ConnectionActor {
     return Behaviors.stopped();
   }
 
-  private Behavior<SessionInbox> endSession(RoomCommand.SessionEnd end) {
-    room.tell(new RoomCommand.CloseSession(sessionId, end));
-    return closing();
-  }
-
   /**
    * Waits until the room has handled the leave before closing: the room watches this actor, and
    * its termination must not reach the room first and be taken for a lost connection.
    */
   private Behavior<SessionInbox> leaving() {
     room.tell(new RoomCommand.CloseSession(sessionId, RoomCommand.SessionEnd.LEAVE));
-    timers.startSingleTimer(new CloseTimedOut(), CLOSE_TIMEOUT);
+    timers.startSingleTimer(new LeaveTimedOut(), settings.commandTimeout());
     return Behaviors.receive(SessionInbox.class)
         .onMessage(SessionReply.Left.class, m -> closing())
-        .onMessage(CloseTimedOut.class, m -> closing())
+        .onMessage(LeaveTimedOut.class, m -> closing())
         .onMessage(StreamEnded.class, m -> Behaviors.stopped())
         .onMessage(StreamFailed.class, m -> Behaviors.stopped())
         .onMessage(FrameArrived.class, this::ackAndIgnore)
@@ -580,6 +592,7 @@ public final class ConnectionActor {
         .build();
   }
 
+  /** The frame that says why goes out after everything already queued, then the close. */
   private Behavior<SessionInbox> closeWithError(ErrorCode code, String message) {
     out.offerLast(encoder.error(code, Optional.empty(), message, Optional.empty()));
     return closing();
@@ -588,13 +601,12 @@ public final class ConnectionActor {
   /**
    * Completes the outbound stream after the frames already queued and the last frame (the
    * outbound queue bounds how long the client has to read them), then takes and ignores what
-   * the client still sends until the socket ends (or the close timeout passes), so that the
-   * close handshake can complete.
+   * the client still sends until the socket ends, so that the close handshake can complete.
    */
   private Behavior<SessionInbox> closing() {
     out.close();
     timers.cancelAll();
-    timers.startSingleTimer(new CloseTimedOut(), CLOSE_TIMEOUT);
+    timers.startSingleTimer(new CloseTimedOut(), settings.closeDrainTimeout());
     return Behaviors.receive(SessionInbox.class)
         .onMessage(StreamEnded.class, m -> Behaviors.stopped())
         .onMessage(StreamFailed.class, m -> Behaviors.stopped())
@@ -623,9 +635,5 @@ public final class ConnectionActor {
       slowConsumer = true;
       context.getSelf().tell(new OutboundFull());
     }
-  }
-
-  private static Optional<String> idOf(ClientFrame frame) {
-    return frame instanceof ClientFrame.Command command ? Optional.of(command.id()) : Optional.empty();
   }
 }

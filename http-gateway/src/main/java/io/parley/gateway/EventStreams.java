@@ -57,10 +57,7 @@ public final class EventStreams {
 
   private Source<ByteString, NotUsed> startingAt(
       String roomId, RoomState state, Optional<Long> lastEventId) {
-    boolean resumes =
-        lastEventId.isPresent()
-            && lastEventId.get() <= state.version()
-            && state.version() - lastEventId.get() <= settings.resumeMaxEvents();
+    boolean resumes = settings.resumes(lastEventId, state.version());
     long from = resumes ? lastEventId.get() : state.version();
     Source<ByteString, NotUsed> events =
         live.from(roomId, from + 1)

@@ -3,6 +3,7 @@ package io.parley.gateway;
 import com.typesafe.config.Config;
 import io.parley.limits.ConnectionLimits;
 import java.time.Duration;
+import java.util.Optional;
 
 /** The gateway settings from {@code parley.gateway}; see docs/CONFIGURATION.md. */
 public record GatewaySettings(
@@ -17,7 +18,6 @@ public record GatewaySettings(
     Duration idleTimeout,
     Duration activityReportInterval,
     long resumeMaxEvents,
-    Duration cursorFlushInterval,
     ConnectionLimits connectionLimits,
     int invalidFramesMax,
     Duration invalidFramesWindow) {
@@ -36,9 +36,19 @@ public record GatewaySettings(
         gateway.getDuration("idle-timeout"),
         gateway.getDuration("activity-report-interval"),
         gateway.getLong("resume-max-events"),
-        gateway.getDuration("cursor-flush-interval"),
         ConnectionLimits.fromConfig(parley.getConfig("limits.connections")),
         parley.getInt("limits.invalid-frames.max"),
         parley.getDuration("limits.invalid-frames.window"));
+  }
+
+  /**
+   * Whether a client that last applied {@code lastVersion} gets the events it missed rather than
+   * a fresh snapshot of the room at {@code currentVersion}: when it is not too far behind ({@code
+   * resume-max-events}) nor ahead (a version the room never had).
+   */
+  public boolean resumes(Optional<Long> lastVersion, long currentVersion) {
+    return lastVersion.isPresent()
+        && lastVersion.get() <= currentVersion
+        && currentVersion - lastVersion.get() <= resumeMaxEvents;
   }
 }

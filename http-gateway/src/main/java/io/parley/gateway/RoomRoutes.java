@@ -134,9 +134,16 @@ public final class RoomRoutes extends AllDirectives {
                         "address",
                         admission.refusal().orElse("connection limit"));
                   }
-                  return complete(
-                      upgrade.handleMessagesWith(
-                          connections.connect(roomId, admission.lease().get())));
+                  return onComplete(
+                      connections.connect(roomId, admission.lease().get()),
+                      connection ->
+                          connection.isSuccess()
+                              ? complete(upgrade.handleMessagesWith(connection.get()))
+                              : error(
+                                  StatusCodes.SERVICE_UNAVAILABLE,
+                                  "unavailable",
+                                  null,
+                                  "the node could not start the connection; retry"));
                 }));
   }
 

@@ -9,6 +9,7 @@ import io.parley.protocol.FrameEncoder;
 import io.parley.room.Rooms;
 import io.parley.room.SessionInbox;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -16,7 +17,6 @@ import java.util.concurrent.CompletionStage;
 import org.apache.pekko.NotUsed;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
-import org.apache.pekko.actor.typed.Props;
 import org.apache.pekko.http.javadsl.model.ws.Message;
 import org.apache.pekko.http.javadsl.model.ws.TextMessage;
 import org.apache.pekko.stream.javadsl.Flow;
@@ -31,25 +31,31 @@ import org.apache.pekko.stream.typed.javadsl.ActorSink;
 public final class WebSocketConnections {
 
   private final ActorSystem<?> system;
+  private final Spawner spawner;
   private final Rooms rooms;
   private final RoomHistory history;
   private final GatewaySettings settings;
   private final FrameDecoder decoder;
   private final FrameEncoder encoder;
+  private final Clock clock;
 
   public WebSocketConnections(
       ActorSystem<?> system,
+      Spawner spawner,
       Rooms rooms,
       RoomHistory history,
       GatewaySettings settings,
       FrameDecoder decoder,
-      FrameEncoder encoder) {
+      FrameEncoder encoder,
+      Clock clock) {
     this.system = system;
+    this.spawner = spawner;
     this.rooms = rooms;
     this.history = history;
     this.settings = settings;
     this.decoder = decoder;
     this.encoder = encoder;
+    this.clock = clock;
   }
 
   /**
@@ -62,15 +68,30 @@ public final class WebSocketConnections {
    * the client gets what is queued and the frame saying why, and the queue's drain timeout bounds
    * how long that may take.
    */
-  public Flow<Message, Message, NotUsed> connect(String roomId, ConnectionLimiter.Lease lease) {
+  public CompletionStage<Flow<Message, Message, NotUsed>> connect(
+      String roomId, ConnectionLimiter.Lease lease) {
     OutboundQueue queue =
         OutboundQueue.open(system, settings.outboundBufferFrames(), settings.closeDrainTimeout());
-    ActorRef<SessionInbox> connection =
-        system.systemActorOf(
+    return spawner
+        .spawn(
             ConnectionActor.create(
-                roomId, rooms.room(roomId), history, queue, lease, settings, encoder),
-            "connection-" + UUID.randomUUID(),
-            Props.empty());
+                roomId, rooms.room(roomId), history, queue, lease, settings, encoder, clock),
+            "connection-" + UUID.randomUUID())
+        .handleAsync(
+            (connection, failure) -> {
+              if (failure != null) {
+                // no stream will ever end to release them
+                queue.close();
+                lease.release();
+                throw new IllegalStateException("no connection actor could be started", failure);
+              }
+              return flow(connection, queue, lease);
+            },
+            system.executionContext());
+  }
+
+  private Flow<Message, Message, NotUsed> flow(
+      ActorRef<SessionInbox> connection, OutboundQueue queue, ConnectionLimiter.Lease lease) {
     Sink<Message, NotUsed> inbound =
         Flow.<Message>create()
             .watchTermination(

@@ -1,6 +1,7 @@
 package io.parley.limits;
 
 import java.time.Duration;
+import java.time.Instant;
 
 /**
  * Counts a connection's invalid frames in a sliding-by-reset window: a client that keeps sending
@@ -9,19 +10,19 @@ import java.time.Duration;
 public final class InvalidFrameWindow {
 
   private final int max;
-  private final long windowNanos;
-  private long windowStart;
+  private final Duration window;
+  private Instant windowStart;
   private int count;
 
   public InvalidFrameWindow(int max, Duration window) {
     this.max = max;
-    this.windowNanos = window.toNanos();
+    this.window = window;
   }
 
-  /** Records one invalid frame at {@code nowNanos}; true when the limit is now exceeded. */
-  public boolean record(long nowNanos) {
-    if (count == 0 || nowNanos - windowStart >= windowNanos) {
-      windowStart = nowNanos;
+  /** Records one invalid frame at {@code now}; true when the limit is now exceeded. */
+  public boolean record(Instant now) {
+    if (count == 0 || !now.isBefore(windowStart.plus(window))) {
+      windowStart = now;
       count = 0;
     }
     count++;

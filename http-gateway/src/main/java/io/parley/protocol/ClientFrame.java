@@ -8,8 +8,26 @@ import java.util.List;
 import java.util.Optional;
 import org.apache.pekko.actor.typed.ActorRef;
 
-/** A frame a client sends, after parsing and field validation. See docs/PROTOCOL.md. */
+/**
+ * A frame a client sends, after parsing and field validation. See docs/PROTOCOL.md. A connection
+ * handles every kind through a {@link Visitor}, so the compiler asks for the handling of a new one.
+ */
 public sealed interface ClientFrame {
+
+  <R> R accept(Visitor<R> visitor);
+
+  /** One method per kind of frame; the commands share one, each turns itself into a room command. */
+  interface Visitor<R> {
+    R hello(Hello hello);
+
+    R command(Command command);
+
+    R cursor(Cursor cursor);
+
+    R ping(Ping ping);
+
+    R leave(Leave leave);
+  }
 
   /** A frame that changes the room and is answered with {@code ack} or {@code reject}. */
   sealed interface Command extends ClientFrame {
@@ -17,11 +35,21 @@ public sealed interface ClientFrame {
 
     /** The room command this frame stands for, sent by {@code sessionId}. */
     RoomCommand.Durable toRoom(String sessionId, ActorRef<CommandReply> replyTo);
+
+    @Override
+    default <R> R accept(Visitor<R> visitor) {
+      return visitor.command(this);
+    }
   }
 
   /** {@code resumeVersion}: the last version the client applied, when it resumes a session. */
   record Hello(String userId, String name, String color, Optional<Long> resumeVersion)
-      implements ClientFrame {}
+      implements ClientFrame {
+    @Override
+    public <R> R accept(Visitor<R> visitor) {
+      return visitor.hello(this);
+    }
+  }
 
   /** {@code set}, {@code delete} and {@code batch}: one or several key operations. */
   record ChangeKeys(String id, List<KeyOp> ops) implements Command {
@@ -52,9 +80,24 @@ public sealed interface ClientFrame {
     }
   }
 
-  record Cursor(double x, double y, Optional<String> documentId) implements ClientFrame {}
+  record Cursor(double x, double y, Optional<String> documentId) implements ClientFrame {
+    @Override
+    public <R> R accept(Visitor<R> visitor) {
+      return visitor.cursor(this);
+    }
+  }
 
-  record Ping(Optional<String> id) implements ClientFrame {}
+  record Ping(Optional<String> id) implements ClientFrame {
+    @Override
+    public <R> R accept(Visitor<R> visitor) {
+      return visitor.ping(this);
+    }
+  }
 
-  record Leave() implements ClientFrame {}
+  record Leave() implements ClientFrame {
+    @Override
+    public <R> R accept(Visitor<R> visitor) {
+      return visitor.leave(this);
+    }
+  }
 }

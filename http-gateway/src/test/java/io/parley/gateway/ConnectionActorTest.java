@@ -19,6 +19,7 @@ import io.parley.room.RoomUpdate;
 import io.parley.room.SessionInbox;
 import io.parley.room.SessionReply;
 import java.time.Instant;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -91,7 +92,8 @@ class ConnectionActorTest {
                 outbound,
                 new ConnectionLimiter(settings.connectionLimits()).admit("127.0.0.1").lease().orElseThrow(),
                 settings,
-                new FrameEncoder()));
+                new FrameEncoder(),
+                Clock.systemUTC()));
     connection.tell(new ConnectionActor.StreamStarted(acks.getRef()));
     acks.expectMessage(ConnectionActor.Ack.INSTANCE);
   }

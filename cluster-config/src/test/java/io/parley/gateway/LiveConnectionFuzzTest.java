@@ -14,7 +14,7 @@ import io.parley.protocol.DecodeResult;
 import io.parley.protocol.ErrorCode;
 import io.parley.protocol.FrameDecoder;
 import io.parley.protocol.FrameDecoderProperties.Frames;
-import io.parley.server.ParleyServer;
+import io.parley.node.ParleyServer;
 import io.parley.testing.TestClient;
 import io.parley.testing.TestServers;
 import io.parley.validation.FieldLimits;

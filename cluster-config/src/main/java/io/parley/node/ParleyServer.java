@@ -1,10 +1,10 @@
-package io.parley.server;
+package io.parley.node;
 
 import com.typesafe.config.Config;
-import io.parley.cluster.ClusterFormation;
 import io.parley.gateway.EventStreams;
 import io.parley.gateway.GatewaySettings;
 import io.parley.gateway.RoomRoutes;
+import io.parley.gateway.Spawner;
 import io.parley.gateway.WebSocketConnections;
 import io.parley.limits.ConnectionLimiter;
 import io.parley.persistence.JournalDatabase;
@@ -15,11 +15,12 @@ import io.parley.protocol.FrameEncoder;
 import io.parley.room.RoomSettings;
 import io.parley.room.Rooms;
 import io.parley.validation.FieldValidator;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.CompletionStage;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.typed.ActorSystem;
-import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.SpawnProtocol;
 import org.apache.pekko.http.javadsl.Http;
 import org.apache.pekko.http.javadsl.ServerBinding;
 import org.slf4j.Logger;
@@ -30,11 +31,12 @@ public final class ParleyServer {
 
   private static final Logger log = LoggerFactory.getLogger(ParleyServer.class);
 
-  private final ActorSystem<Void> system;
+  private final ActorSystem<SpawnProtocol.Command> system;
   private final Rooms rooms;
   private final ServerBinding binding;
 
-  private ParleyServer(ActorSystem<Void> system, Rooms rooms, ServerBinding binding) {
+  private ParleyServer(
+      ActorSystem<SpawnProtocol.Command> system, Rooms rooms, ServerBinding binding) {
     this.system = system;
     this.rooms = rooms;
     this.binding = binding;
@@ -50,19 +52,28 @@ public final class ParleyServer {
       int applied = database.migrate();
       log.info("journal database {} ready ({} migrations applied)", database, applied);
     }
-    ActorSystem<Void> system =
-        ActorSystem.create(Behaviors.empty(), "parley", database.pekkoConfig().withFallback(config));
+    ActorSystem<SpawnProtocol.Command> system =
+        ActorSystem.create(
+            NodeGuardian.create(), "parley", database.pekkoConfig().withFallback(config));
     try {
-      ClusterFormation.start(system);
+      Spawner spawner = NodeGuardian.spawner(system);
       Config parley = system.settings().config().getConfig("parley");
       RoomSettings roomSettings = RoomSettings.fromConfig(parley);
       GatewaySettings gateway = GatewaySettings.fromConfig(parley);
       FieldValidator validator = new FieldValidator(roomSettings.limits());
       FrameEncoder encoder = new FrameEncoder();
       Rooms rooms = Rooms.start(system, roomSettings);
+      spawner.spawn(rooms.overloadResponder(system), "room-overload").toCompletableFuture().get();
       WebSocketConnections connections =
           new WebSocketConnections(
-              system, rooms, RoomHistory.fromJournal(system), gateway, new FrameDecoder(validator), encoder);
+              system,
+              spawner,
+              rooms,
+              RoomHistory.fromJournal(system),
+              gateway,
+              new FrameDecoder(validator),
+              encoder,
+              Clock.systemUTC());
       EventStreams eventStreams =
           new EventStreams(rooms, new LiveRoomEvents(system), encoder, gateway);
       RoomRoutes routes =
@@ -96,7 +107,7 @@ public final class ParleyServer {
     return binding.localAddress().getHostString();
   }
 
-  public ActorSystem<Void> system() {
+  public ActorSystem<SpawnProtocol.Command> system() {
     return system;
   }
 

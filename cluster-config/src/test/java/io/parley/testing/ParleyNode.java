@@ -1,7 +1,7 @@
 package io.parley.testing;
 
 import io.parley.room.Rooms;
-import io.parley.server.ParleyServer;
+import io.parley.node.ParleyServer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -57,7 +57,7 @@ public final class ParleyNode implements BeforeAllCallback, AfterAllCallback {
     return server.rooms();
   }
 
-  public ActorSystem<Void> system() {
+  public ActorSystem<?> system() {
     return server.system();
   }
 

@@ -4,7 +4,7 @@ import static io.parley.testing.TestClient.json;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.parley.server.ParleyServer;
+import io.parley.node.ParleyServer;
 import io.parley.testing.TestClient;
 import io.parley.testing.ParleyNode;
 import io.parley.testing.TestServers;

@@ -3,7 +3,7 @@ package io.parley.testing;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import io.parley.cluster.ParleyConfig;
-import io.parley.server.ParleyServer;
+import io.parley.node.ParleyServer;
 import java.nio.file.Path;
 import java.util.Map;
 

@@ -1,4 +1,4 @@
-package io.parley.server;
+package io.parley.node;
 
 import com.typesafe.config.ConfigFactory;
 import io.parley.cluster.ParleyConfig;

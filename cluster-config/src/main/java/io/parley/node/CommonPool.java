@@ -1,4 +1,4 @@
-package io.parley.server;
+package io.parley.node;
 
 import java.util.Optional;
 

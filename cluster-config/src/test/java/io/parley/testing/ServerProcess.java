@@ -65,7 +65,7 @@ public final class ServerProcess implements AutoCloseable {
       command.add(System.getProperty("java.class.path"));
       command.add("-Dlogback.configurationFile=logback.xml");
       settings.forEach((key, value) -> command.add("-D" + key + "=" + value));
-      command.add("io.parley.server.Main");
+      command.add("io.parley.node.Main");
       ProcessBuilder builder =
           new ProcessBuilder(command)
               .redirectErrorStream(true)

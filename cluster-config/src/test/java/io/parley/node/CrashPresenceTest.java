@@ -1,4 +1,4 @@
-package io.parley.server;
+package io.parley.node;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

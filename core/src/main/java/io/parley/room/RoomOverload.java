@@ -1,5 +1,6 @@
 package io.parley.room;
 
+import io.parley.ratelimit.RetryAfter;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.function.BiConsumer;
@@ -56,7 +57,7 @@ final class RoomOverload {
   }
 
   static String hint(Duration retryAfter) {
-    return "room overloaded, retry in " + retryAfter.toMillis() + " ms";
+    return "room overloaded, retry in " + RetryAfter.millis(retryAfter) + " ms";
   }
 
   /**

@@ -9,6 +9,7 @@ import io.parley.presence.Member;
 import io.parley.room.ChatMessage;
 import io.parley.room.KeyEntry;
 import io.parley.room.KeyOp;
+import io.parley.ratelimit.RetryAfter;
 import io.parley.room.RejectCode;
 import io.parley.room.RoomEvent;
 import io.parley.room.RoomState;
@@ -96,11 +97,7 @@ public final class FrameEncoder {
     frame.put("id", id);
     frame.put("code", code.wireName());
     frame.put("message", message);
-    retryAfter.ifPresent(
-        wait -> {
-          long millis = wait.toMillis();
-          frame.put("retryAfterMs", wait.equals(Duration.ofMillis(millis)) ? millis : millis + 1);
-        });
+    retryAfter.ifPresent(wait -> frame.put("retryAfterMs", RetryAfter.millis(wait)));
     return write(frame);
   }
 

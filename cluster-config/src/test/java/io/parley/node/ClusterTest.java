@@ -9,6 +9,7 @@ import io.parley.testing.ServerProcess;
 import io.parley.testing.TestClient;
 import io.parley.testing.TestDatabase;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -19,6 +20,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.stream.StreamSupport;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
@@ -46,8 +48,11 @@ class ClusterTest {
       try (ServerProcess node2 = start(db, 2, remote[1], seeds)) {
         assertThat(status(node2, "/ready")).isEqualTo(503);
         assertThat(status(node2, "/alive")).isEqualTo(200);
+        // nodes 1 and 3 start at once (the schema is there: node 2 migrated it)
+        CompletableFuture<ServerProcess> starting3 =
+            CompletableFuture.supplyAsync(() -> start(db, 3, remote[2], seeds));
         try (ServerProcess node1 = start(db, 1, remote[0], seeds);
-            ServerProcess node3 = start(db, 3, remote[2], seeds)) {
+            ServerProcess node3 = starting3.join()) {
           List<ServerProcess> nodes = List.of(node1, node2, node3);
           Awaitility.await()
               .atMost(FORMATION)
@@ -140,9 +145,13 @@ class ClusterTest {
     }
   }
 
-  private ServerProcess start(TestDatabase.Instance db, int index, int remotePort, String seeds)
-      throws IOException {
-    Path data = Files.createDirectories(tmp.resolve("node" + index));
+  private ServerProcess start(TestDatabase.Instance db, int index, int remotePort, String seeds) {
+    Path data;
+    try {
+      data = Files.createDirectories(tmp.resolve("node" + index));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
     return ServerProcess.start(
         data,
         db.environment(

@@ -27,6 +27,12 @@ public final class Main {
           server.host(),
           server.port(),
           base);
+      log.info(
+          "Management on {} - readiness: {}/ready, liveness: {}/alive, members: {}/cluster/members",
+          server.managementUri(),
+          server.managementUri(),
+          server.managementUri(),
+          server.managementUri());
     } catch (RuntimeException e) {
       log.error("{}", e.getMessage(), e);
       System.exit(1);

@@ -1,6 +1,5 @@
 package io.parley.node;
 
-import io.parley.cluster.ClusterFormation;
 import io.parley.gateway.Spawner;
 import java.time.Duration;
 import java.util.concurrent.CompletionStage;
@@ -10,11 +9,10 @@ import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.Props;
 import org.apache.pekko.actor.typed.SpawnProtocol;
 import org.apache.pekko.actor.typed.javadsl.AskPattern;
-import org.apache.pekko.actor.typed.javadsl.Behaviors;
 
 /**
  * The guardian of a node: the parent of every actor the node runs, so that they all stop with
- * it. When it starts, the node joins its cluster; then it spawns what the node asks for, the
+ * it. It spawns what the node asks for, the
  * lasting actors (the rooms' overload responder) and those that come and go (one per WebSocket
  * connection).
  */
@@ -26,11 +24,7 @@ public final class NodeGuardian {
   private NodeGuardian() {}
 
   public static Behavior<SpawnProtocol.Command> create() {
-    return Behaviors.setup(
-        context -> {
-          ClusterFormation.start(context.getSystem());
-          return SpawnProtocol.create();
-        });
+    return SpawnProtocol.create();
   }
 
   /** Spawns children of the guardian of {@code system}. */

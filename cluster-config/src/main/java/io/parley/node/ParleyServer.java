@@ -1,12 +1,14 @@
 package io.parley.node;
 
 import com.typesafe.config.Config;
+import io.parley.cluster.ClusterFormation;
 import io.parley.gateway.EventStreams;
 import io.parley.gateway.GatewaySettings;
 import io.parley.gateway.RoomRoutes;
 import io.parley.gateway.Spawner;
 import io.parley.gateway.WebSocketConnections;
 import io.parley.limits.ConnectionLimiter;
+import io.parley.node.health.Draining;
 import io.parley.persistence.JournalDatabase;
 import io.parley.persistence.LiveRoomEvents;
 import io.parley.persistence.RoomHistory;
@@ -23,23 +25,35 @@ import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.SpawnProtocol;
 import org.apache.pekko.http.javadsl.Http;
 import org.apache.pekko.http.javadsl.ServerBinding;
+import org.apache.pekko.management.javadsl.PekkoManagement;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** A running Parley node: database migrated, cluster joined, rooms sharded, HTTP bound. */
+/**
+ * A running Parley node: database migrated, management started, cluster joining, rooms sharded,
+ * HTTP bound.
+ */
 public final class ParleyServer {
 
   private static final Logger log = LoggerFactory.getLogger(ParleyServer.class);
 
+  /** The actor system's name, part of every node's address: the same on every node. */
+  public static final String SYSTEM_NAME = "parley";
+
   private final ActorSystem<SpawnProtocol.Command> system;
   private final Rooms rooms;
   private final ServerBinding binding;
+  private final String managementUri;
 
   private ParleyServer(
-      ActorSystem<SpawnProtocol.Command> system, Rooms rooms, ServerBinding binding) {
+      ActorSystem<SpawnProtocol.Command> system,
+      Rooms rooms,
+      ServerBinding binding,
+      String managementUri) {
     this.system = system;
     this.rooms = rooms;
     this.binding = binding;
+    this.managementUri = managementUri;
   }
 
   /**
@@ -52,10 +66,17 @@ public final class ParleyServer {
       int applied = database.migrate();
       log.info("journal database {} ready ({} migrations applied)", database, applied);
     }
+    Config nodeConfig =
+        ClusterFormation.seedNodes(config, SYSTEM_NAME)
+            .withFallback(database.pekkoConfig())
+            .withFallback(config);
     ActorSystem<SpawnProtocol.Command> system =
-        ActorSystem.create(
-            NodeGuardian.create(), "parley", database.pekkoConfig().withFallback(config));
+        ActorSystem.create(NodeGuardian.create(), SYSTEM_NAME, nodeConfig);
     try {
+      // readiness goes false as soon as coordinated shutdown starts
+      Draining.get(system);
+      String managementUri = startManagement(system);
+      ClusterFormation.startBootstrap(system);
       Spawner spawner = NodeGuardian.spawner(system);
       Config parley = system.settings().config().getConfig("parley");
       RoomSettings roomSettings = RoomSettings.fromConfig(parley);
@@ -92,11 +113,36 @@ public final class ParleyServer {
               .toCompletableFuture()
               .get()
               .addToCoordinatedShutdown(Duration.ofSeconds(5), system);
-      return new ParleyServer(system, rooms, binding);
+      return new ParleyServer(system, rooms, binding, managementUri);
     } catch (Exception e) {
       system.terminate();
       throw new IllegalStateException("Parley could not start: " + e.getMessage(), e);
     }
+  }
+
+  /**
+   * Pekko Management ({@code /ready}, {@code /alive}, {@code /cluster/members}) on its own port;
+   * fails (and so stops the node) when the port is taken.
+   */
+  private static String startManagement(ActorSystem<?> system) throws Exception {
+    Config http = system.settings().config().getConfig("pekko.management.http");
+    try {
+      return PekkoManagement.get(system).start().toCompletableFuture().get().toString();
+    } catch (java.util.concurrent.ExecutionException e) {
+      throw new IllegalStateException(
+          "Pekko Management could not listen on "
+              + http.getString("hostname")
+              + ":"
+              + http.getString("port")
+              + " (set PARLEY_MANAGEMENT_PORT): "
+              + e.getCause().getMessage(),
+          e.getCause());
+    }
+  }
+
+  /** Where Pekko Management answers, e.g. {@code http://127.0.0.1:7626}. */
+  public String managementUri() {
+    return managementUri;
   }
 
   public int port() {

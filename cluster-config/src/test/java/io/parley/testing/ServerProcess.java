@@ -26,11 +26,13 @@ public final class ServerProcess implements AutoCloseable {
 
   private final Process process;
   private final int port;
+  private final int managementPort;
   private final Path log;
 
-  private ServerProcess(Process process, int port, Path log) {
+  private ServerProcess(Process process, int port, int managementPort, Path log) {
     this.process = process;
     this.port = port;
+    this.managementPort = managementPort;
     this.log = log;
   }
 
@@ -47,9 +49,11 @@ public final class ServerProcess implements AutoCloseable {
       Path dataDir, Map<String, String> environment, Map<String, String> settings) {
     try {
       int port = freePort();
+      int managementPort = freePort();
       Path log = Files.createTempFile(dataDir.getParent(), "parley-" + port + "-", ".log");
       Map<String, String> env = new HashMap<>();
       env.put("PARLEY_HTTP_PORT", Integer.toString(port));
+      env.put("PARLEY_MANAGEMENT_PORT", Integer.toString(managementPort));
       env.put("PARLEY_DATA_DIR", dataDir.toString());
       // H2 in dataDir unless the test's environment names another database (TestDatabase); never
       // a database the environment of the machine running the tests points at.
@@ -71,7 +75,10 @@ public final class ServerProcess implements AutoCloseable {
               .redirectErrorStream(true)
               .redirectOutput(log.toFile());
       builder.environment().putAll(env);
-      ServerProcess server = new ServerProcess(builder.start(), port, log);
+      if (env.containsKey("PARLEY_MANAGEMENT_PORT")) {
+        managementPort = Integer.parseInt(env.get("PARLEY_MANAGEMENT_PORT"));
+      }
+      ServerProcess server = new ServerProcess(builder.start(), port, managementPort, log);
       server.awaitListening();
       return server;
     } catch (IOException e) {
@@ -85,6 +92,11 @@ public final class ServerProcess implements AutoCloseable {
 
   public int port() {
     return port;
+  }
+
+  /** The port of Pekko Management ({@code /ready}, {@code /alive}, {@code /cluster/members}). */
+  public int managementPort() {
+    return managementPort;
   }
 
   public long pid() {
@@ -154,7 +166,8 @@ public final class ServerProcess implements AutoCloseable {
     throw new AssertionError("node did not listen within " + START_TIMEOUT + ":\n" + log());
   }
 
-  private static int freePort() throws IOException {
+  /** A port free on the loopback interface now (for a node's remote or management port). */
+  public static int freePort() throws IOException {
     try (ServerSocket socket = new ServerSocket(0)) {
       return socket.getLocalPort();
     }

@@ -83,6 +83,11 @@ public enum TestDatabase {
     }
   }
 
+  /** Runs {@code sql} on the local PostgreSQL server's database {@code test} as {@code postgres}. */
+  public static void executeOnPostgres(String sql) {
+    execute(sql);
+  }
+
   private static void execute(String sql) {
     try (Connection connection = DriverManager.getConnection(POSTGRES_URL, POSTGRES_USER, "");
         Statement statement = connection.createStatement()) {

@@ -23,6 +23,8 @@ public final class TestServers {
                 ConfigFactory.parseMap(
                     Map.of(
                         "parley.gateway.port", 0,
+                        // any free port: tests may run several nodes at once
+                        "pekko.management.http.port", 0,
                         "parley.data-dir", dataDir.toString(),
                         // Always the H2 database in dataDir, whatever PARLEY_DB_* says.
                         "parley.database.url", "",

@@ -58,7 +58,7 @@ final class GracefulShutdown {
                             left,
                             drainTimeout.toMillis());
                       } else {
-                        log.info("every WebSocket client was told to reconnect and has closed");
+                        log.info("every WebSocket client was told to reconnect and has closed; every SSE stream has ended");
                       }
                       return binding.terminate(TERMINATE_DEADLINE);
                     },

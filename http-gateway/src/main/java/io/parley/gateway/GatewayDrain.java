@@ -8,11 +8,11 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ThreadLocalRandom;
 import org.apache.pekko.Done;
+import org.apache.pekko.NotUsed;
 import org.apache.pekko.actor.typed.ActorRef;
-import org.apache.pekko.stream.FlowShape;
-import org.apache.pekko.stream.Graph;
 import org.apache.pekko.stream.KillSwitches;
 import org.apache.pekko.stream.SharedKillSwitch;
+import org.apache.pekko.stream.javadsl.Flow;
 import org.apache.pekko.util.ByteString;
 
 /**
@@ -29,6 +29,7 @@ public final class GatewayDrain {
   private final Duration reconnectSpread;
   private final SharedKillSwitch eventStreams = KillSwitches.shared("parley-event-streams");
   private final Set<ActorRef<SessionInbox>> open = new HashSet<>();
+  private int openEventStreams;
   private final CompletableFuture<Done> allClosed = new CompletableFuture<>();
   private boolean draining;
 
@@ -41,9 +42,10 @@ public final class GatewayDrain {
   }
 
   /**
-   * Starts the drain; completes once every WebSocket that was open has closed. Its caller bounds
-   * the wait: a client that does not answer the close keeps its socket until the HTTP server is
-   * terminated.
+   * Starts the drain; completes once every WebSocket that was open has closed and every SSE
+   * stream has ended. Its caller bounds the wait: a client that does not answer the close keeps
+   * its socket until the HTTP server is terminated, which would also cut an SSE response still
+   * being written.
    */
   public synchronized CompletionStage<Done> drain() {
     if (!draining) {
@@ -59,9 +61,25 @@ public final class GatewayDrain {
     return open.size();
   }
 
-  /** Where an SSE stream goes through, so that the drain ends it normally. */
-  Graph<FlowShape<ByteString, ByteString>, SharedKillSwitch> eventStream() {
-    return eventStreams.flow();
+  /** Where an SSE stream goes through, so that the drain ends it normally and waits for it. */
+  Flow<ByteString, ByteString, NotUsed> eventStream() {
+    return Flow.<ByteString>create()
+        .via(eventStreams.flow())
+        .watchTermination(
+            (notUsed, done) -> {
+              eventStreamOpened();
+              done.whenComplete((ok, failure) -> eventStreamClosed());
+              return NotUsed.getInstance();
+            });
+  }
+
+  private synchronized void eventStreamOpened() {
+    openEventStreams++;
+  }
+
+  private synchronized void eventStreamClosed() {
+    openEventStreams--;
+    completeIfAllClosed();
   }
 
   /** A WebSocket's stream started; one that starts during the drain is told to go at once. */
@@ -78,7 +96,7 @@ public final class GatewayDrain {
   }
 
   private void completeIfAllClosed() {
-    if (draining && open.isEmpty()) {
+    if (draining && open.isEmpty() && openEventStreams == 0) {
       allClosed.complete(Done.getInstance());
     }
   }

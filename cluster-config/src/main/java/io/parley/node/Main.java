@@ -2,8 +2,12 @@ package io.parley.node;
 
 import com.typesafe.config.ConfigFactory;
 import io.parley.cluster.ParleyConfig;
+import java.util.List;
+import org.apache.pekko.actor.CoordinatedShutdown;
+import org.apache.pekko.actor.typed.ActorSystem;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import sun.misc.Signal;
 
 /** Starts one Parley node with the configuration of the environment. */
 public final class Main {
@@ -20,6 +24,7 @@ public final class Main {
   public static void main(String[] args) {
     try {
       ParleyServer server = ParleyServer.start(ParleyConfig.load(ConfigFactory.empty()));
+      stopOnSignals(server.system());
       String base = "http://" + server.host() + ":" + server.port();
       log.info(
           "Parley is up on {} - WebSocket: ws://{}:{}/v1/rooms/<roomId>/ws, room snapshot: {}/v1/rooms/<roomId>",
@@ -36,6 +41,26 @@ public final class Main {
     } catch (RuntimeException e) {
       log.error("{}", e.getMessage(), e);
       System.exit(1);
+    }
+  }
+
+  /**
+   * SIGTERM (Kubernetes, {@code kill}) and SIGINT (Ctrl-C) are requests to stop: they run
+   * coordinated shutdown, and a node that has shut down exits 0. Left to the JVM, the signal would
+   * run it from a shutdown hook, concurrently with every other hook, and exit 143 (or 130).
+   * {@code sun.misc.Signal} (module jdk.unsupported) is the JDK's only way to take a signal over.
+   */
+  private static void stopOnSignals(ActorSystem<?> system) {
+    for (String name : List.of("TERM", "INT")) {
+      Signal.handle(
+          new Signal(name),
+          signal -> {
+            log.info("SIG{} received: shutting down", name);
+            CoordinatedShutdown.get(system).run(CoordinatedShutdown.jvmExitReason());
+            // this handler runs on a thread of its own, which may wait
+            system.getWhenTerminated().toCompletableFuture().join();
+            System.exit(0);
+          });
     }
   }
 }

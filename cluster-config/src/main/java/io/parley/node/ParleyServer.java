@@ -3,6 +3,7 @@ package io.parley.node;
 import com.typesafe.config.Config;
 import io.parley.cluster.ClusterFormation;
 import io.parley.gateway.EventStreams;
+import io.parley.gateway.GatewayDrain;
 import io.parley.gateway.GatewaySettings;
 import io.parley.gateway.RoomRoutes;
 import io.parley.gateway.Spawner;
@@ -18,7 +19,6 @@ import io.parley.room.RoomSettings;
 import io.parley.room.Rooms;
 import io.parley.validation.FieldValidator;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.concurrent.CompletionStage;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.typed.ActorSystem;
@@ -83,6 +83,7 @@ public final class ParleyServer {
       GatewaySettings gateway = GatewaySettings.fromConfig(parley);
       FieldValidator validator = new FieldValidator(roomSettings.limits());
       FrameEncoder encoder = new FrameEncoder();
+      GatewayDrain drain = new GatewayDrain(gateway);
       Rooms rooms = Rooms.start(system, roomSettings);
       spawner.spawn(rooms.overloadResponder(system), "room-overload").toCompletableFuture().get();
       WebSocketConnections connections =
@@ -94,7 +95,8 @@ public final class ParleyServer {
               gateway,
               new FrameDecoder(validator),
               encoder,
-              Clock.systemUTC());
+              Clock.systemUTC(),
+              drain);
       EventStreams eventStreams =
           new EventStreams(rooms, new LiveRoomEvents(system), encoder, gateway);
       RoomRoutes routes =
@@ -105,14 +107,15 @@ public final class ParleyServer {
               eventStreams,
               validator,
               encoder,
-              gateway);
+              gateway,
+              drain);
       ServerBinding binding =
           Http.get(system)
               .newServerAt(gateway.host(), gateway.port())
               .bind(routes.routes())
               .toCompletableFuture()
-              .get()
-              .addToCoordinatedShutdown(Duration.ofSeconds(5), system);
+              .get();
+      GracefulShutdown.register(system, binding, drain, gateway.drainTimeout());
       return new ParleyServer(system, rooms, binding, managementUri);
     } catch (Exception e) {
       system.terminate();

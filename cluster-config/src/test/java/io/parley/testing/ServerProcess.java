@@ -109,6 +109,25 @@ public final class ServerProcess implements AutoCloseable {
     return awaitExit();
   }
 
+  /** Sends SIGTERM and returns at once: the node drains while the test watches its clients. */
+  public void terminate() {
+    process.destroy();
+  }
+
+  /** The exit code of a node that exits within {@code timeout}; fails (and kills it) otherwise. */
+  public int awaitExit(Duration timeout) {
+    try {
+      if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+        process.destroyForcibly().waitFor();
+        throw new AssertionError("node did not exit within " + timeout + ":\n" + log());
+      }
+      return process.exitValue();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError(e);
+    }
+  }
+
   /** SIGKILL: the node dies at once, as in a crash. */
   public int kill() {
     process.destroyForcibly();
@@ -131,16 +150,7 @@ public final class ServerProcess implements AutoCloseable {
   }
 
   private int awaitExit() {
-    try {
-      if (!process.waitFor(30, TimeUnit.SECONDS)) {
-        process.destroyForcibly().waitFor();
-        throw new AssertionError("node did not exit within 30 s:\n" + log());
-      }
-      return process.exitValue();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new AssertionError(e);
-    }
+    return awaitExit(Duration.ofSeconds(30));
   }
 
   /** The HTTP listener is bound last, so accepting connections means the node is up. */

@@ -10,10 +10,15 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /** A reader of a server-sent-events stream that parses it into events and comments. */
 public final class SseClient implements AutoCloseable {
@@ -24,6 +29,7 @@ public final class SseClient implements AutoCloseable {
   private final InputStream body;
   private final BlockingQueue<Event> events = new LinkedBlockingQueue<>();
   private final Thread reader;
+  private final CompletableFuture<Void> ended = new CompletableFuture<>();
 
   private SseClient(InputStream body) {
     this.body = body;
@@ -63,6 +69,14 @@ public final class SseClient implements AutoCloseable {
     }
   }
 
+  /** The events received and not yet taken, without comments; waits for nothing. */
+  public List<Event> takeEvents() {
+    List<Event> taken = new ArrayList<>();
+    events.drainTo(taken);
+    taken.removeIf(event -> event.comment() != null);
+    return taken;
+  }
+
   /** The next item of the stream, event or comment. */
   public Event next() {
     try {
@@ -71,6 +85,23 @@ public final class SseClient implements AutoCloseable {
         throw new AssertionError("nothing on the event stream within " + TestClient.WAIT);
       }
       return event;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError(e);
+    }
+  }
+
+  /**
+   * Waits until the server ends the stream normally: the reader sees the end of the body, as
+   * {@code EventSource} does before it reconnects. Fails if the stream breaks (a reset) instead.
+   */
+  public void awaitNormalEnd() {
+    try {
+      ended.get(TestClient.WAIT.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (ExecutionException e) {
+      throw new AssertionError("the event stream broke instead of ending", e.getCause());
+    } catch (TimeoutException e) {
+      throw new AssertionError("the event stream did not end within " + TestClient.WAIT, e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new AssertionError(e);
@@ -110,8 +141,9 @@ public final class SseClient implements AutoCloseable {
           data = (data == null ? new StringBuilder() : data.append('\n')).append(line.substring(5).trim());
         }
       }
-    } catch (IOException closed) {
-      // closed by the test
+      ended.complete(null);
+    } catch (IOException brokenOrClosedByTheTest) {
+      ended.completeExceptionally(brokenOrClosedByTheTest);
     }
   }
 }

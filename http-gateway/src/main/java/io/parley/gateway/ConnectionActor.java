@@ -55,6 +55,12 @@ public final class ConnectionActor {
 
   record StreamFailed(Throwable cause) implements SessionInbox {}
 
+  /**
+   * The node is shutting down ({@link GatewayDrain}): the client is told to reconnect after
+   * {@code retryAfter} and the connection closes.
+   */
+  record Reconnect(Duration retryAfter) implements SessionInbox {}
+
   /** No {@code hello} arrived within {@code hello-timeout}. */
   private record HelloTimedOut() implements SessionInbox {}
 
@@ -198,6 +204,7 @@ public final class ConnectionActor {
                     ErrorCode.PROTOCOL_ORDER,
                     "no hello within " + settings.helloTimeout().toSeconds() + " s"))
         .onMessage(IdleCheck.class, m -> Behaviors.same())
+        .onMessage(Reconnect.class, this::reconnect)
         .onMessage(StreamEnded.class, m -> Behaviors.stopped())
         .onMessage(StreamFailed.class, m -> Behaviors.stopped())
         .build();
@@ -255,6 +262,7 @@ public final class ConnectionActor {
             m -> closeWithError(ErrorCode.JOIN_REFUSED, "timeout: the room did not answer in time"))
         .onMessage(FrameArrived.class, this::holdBack)
         .onMessage(IdleCheck.class, m -> Behaviors.same())
+        .onMessage(Reconnect.class, this::reconnect)
         .onMessage(StreamEnded.class, m -> socketGone())
         .onMessage(StreamFailed.class, m -> socketGone())
         .build();
@@ -303,6 +311,7 @@ public final class ConnectionActor {
         .onMessage(RetryCursors.class, m -> sendHeldCursors())
         .onMessage(OutboundFull.class, this::onOutboundFull)
         .onMessage(IdleCheck.class, m -> Behaviors.same())
+        .onMessage(Reconnect.class, this::reconnect)
         .onMessage(StreamEnded.class, m -> socketGone())
         .onMessage(StreamFailed.class, m -> socketGone())
         .onAnyMessage(this::holdUntilCaughtUp)
@@ -371,6 +380,7 @@ public final class ConnectionActor {
         .onMessage(CommandReply.Rejected.class, this::onRejected)
         .onMessage(CommandTimedOut.class, this::onCommandTimedOut)
         .onMessage(IdleCheck.class, this::onIdleCheck)
+        .onMessage(Reconnect.class, this::reconnect)
         .onMessage(StreamEnded.class, m -> socketGone())
         .onMessage(StreamFailed.class, m -> socketGone())
         .build();
@@ -566,6 +576,20 @@ public final class ConnectionActor {
     return closeWithError(
         ErrorCode.SLOW_CONSUMER,
         "the client did not read fast enough; resume from the last version applied");
+  }
+
+  /**
+   * The node is shutting down. The session ends as lost, not left: the client comes back
+   * through another node within the grace period, so its member is away meanwhile, and the
+   * room records it before the node hands its rooms off. Commands still unanswered may or may
+   * not be applied; the client sends them again after it resumed, as after any lost connection.
+   */
+  private Behavior<SessionInbox> reconnect(Reconnect reconnect) {
+    if (userId != null) {
+      room.tell(new RoomCommand.CloseSession(sessionId, RoomCommand.SessionEnd.LOST));
+    }
+    out.offerLast(encoder.reconnect(GatewayDrain.REASON, reconnect.retryAfter()));
+    return closing();
   }
 
   /** The client closed the socket or it broke: the session is lost, nothing is left to send. */

@@ -18,6 +18,8 @@ public record GatewaySettings(
     Duration idleTimeout,
     Duration activityReportInterval,
     long resumeMaxEvents,
+    Duration drainTimeout,
+    Duration reconnectSpread,
     ConnectionLimits connectionLimits,
     int invalidFramesMax,
     Duration invalidFramesWindow) {
@@ -36,6 +38,8 @@ public record GatewaySettings(
         gateway.getDuration("idle-timeout"),
         gateway.getDuration("activity-report-interval"),
         gateway.getLong("resume-max-events"),
+        gateway.getDuration("drain.timeout"),
+        gateway.getDuration("drain.reconnect-spread"),
         ConnectionLimits.fromConfig(parley.getConfig("limits.connections")),
         parley.getInt("limits.invalid-frames.max"),
         parley.getDuration("limits.invalid-frames.window"));

@@ -38,6 +38,7 @@ public final class RoomRoutes extends AllDirectives {
   private final FieldValidator validator;
   private final FrameEncoder encoder;
   private final GatewaySettings settings;
+  private final GatewayDrain drain;
 
   public RoomRoutes(
       Rooms rooms,
@@ -46,7 +47,8 @@ public final class RoomRoutes extends AllDirectives {
       EventStreams eventStreams,
       FieldValidator validator,
       FrameEncoder encoder,
-      GatewaySettings settings) {
+      GatewaySettings settings,
+      GatewayDrain drain) {
     this.rooms = rooms;
     this.connections = connections;
     this.limiter = limiter;
@@ -54,6 +56,7 @@ public final class RoomRoutes extends AllDirectives {
     this.validator = validator;
     this.encoder = encoder;
     this.settings = settings;
+    this.drain = drain;
   }
 
   public Route routes() {
@@ -89,8 +92,10 @@ public final class RoomRoutes extends AllDirectives {
                                         path(
                                             "ws",
                                             () ->
-                                                get(() -> webSocket(roomId))),
-                                        path("events", () -> get(() -> events(roomId))),
+                                                get(() -> unlessDraining(() -> webSocket(roomId)))),
+                                        path(
+                                            "events",
+                                            () -> get(() -> unlessDraining(() -> events(roomId)))),
                                         path(
                                             "presence",
                                             () ->
@@ -104,6 +109,20 @@ public final class RoomRoutes extends AllDirectives {
                                                         read(
                                                             roomId,
                                                             encoder::snapshotDocument))))))));
+  }
+
+  /**
+   * A draining node takes no new streams: the client connects to another node (the listener is
+   * already unbound; this answers requests on connections that were open before).
+   */
+  private Route unlessDraining(Supplier<Route> inner) {
+    return drain.isDraining()
+        ? error(
+            StatusCodes.SERVICE_UNAVAILABLE,
+            GatewayDrain.REASON,
+            null,
+            "this node is shutting down; connect again (to any node)")
+        : inner.get();
   }
 
   private Route validRoom(String roomId, Supplier<Route> inner) {
@@ -166,7 +185,8 @@ public final class RoomRoutes extends AllDirectives {
                   .addHeader(HttpHeader.parse("Cache-Control", "no-cache"))
                   .withEntity(
                       HttpEntities.createChunked(
-                          EVENT_STREAM, eventStreams.stream(roomId, resumeFrom))));
+                          EVENT_STREAM,
+                          eventStreams.stream(roomId, resumeFrom).via(drain.eventStream()))));
         });
   }
 

@@ -38,6 +38,7 @@ public final class WebSocketConnections {
   private final FrameDecoder decoder;
   private final FrameEncoder encoder;
   private final Clock clock;
+  private final GatewayDrain drain;
 
   public WebSocketConnections(
       ActorSystem<?> system,
@@ -47,7 +48,8 @@ public final class WebSocketConnections {
       GatewaySettings settings,
       FrameDecoder decoder,
       FrameEncoder encoder,
-      Clock clock) {
+      Clock clock,
+      GatewayDrain drain) {
     this.system = system;
     this.spawner = spawner;
     this.rooms = rooms;
@@ -56,6 +58,7 @@ public final class WebSocketConnections {
     this.decoder = decoder;
     this.encoder = encoder;
     this.clock = clock;
+    this.drain = drain;
   }
 
   /**
@@ -112,7 +115,14 @@ public final class WebSocketConnections {
     return Flow.fromSinkAndSource(inbound, frames)
         .watchTermination(
             (notUsed, done) -> {
-              done.whenCompleteAsync((ok, failure) -> lease.release(), system.executionContext());
+              // only a socket that is really open is told to reconnect when the node drains
+              drain.opened(connection);
+              done.whenCompleteAsync(
+                  (ok, failure) -> {
+                    lease.release();
+                    drain.closed(connection);
+                  },
+                  system.executionContext());
               return NotUsed.getInstance();
             });
   }

@@ -124,6 +124,17 @@ public final class FrameEncoder {
     return write(body);
   }
 
+  /**
+   * Tells the client that this node is shutting down: reconnect, to any node, after {@code
+   * retryAfter}, resuming from the last version applied. Sent last, just before the close.
+   */
+  public String reconnect(String reason, Duration retryAfter) {
+    ObjectNode frame = frame("reconnect");
+    frame.put("reason", reason);
+    frame.put("retryAfterMs", retryAfter.toMillis());
+    return write(frame);
+  }
+
   public String pong(Optional<String> id) {
     ObjectNode frame = frame("pong");
     id.ifPresent(i -> frame.put("id", i));

@@ -66,11 +66,15 @@ public final class JournalDatabase {
   /**
    * {@code WRITE_DELAY=0}: H2 otherwise writes committed transactions to the file up to 500 ms
    * later, and a process killed in that window loses changes that were already acknowledged.
+   * {@code DB_CLOSE_ON_EXIT=FALSE}: H2 otherwise closes the database from a JVM shutdown hook,
+   * while Pekko's coordinated shutdown (run from another hook) still has rooms recording who left
+   * ("Database is already closed"); the connection pool closes when the actor system has
+   * terminated, and H2's file needs no closing to be consistent.
    */
   static String h2Url(Path dataDir) {
     return "jdbc:h2:file:"
         + dataDir.toAbsolutePath().normalize().resolve("parley")
-        + ";DB_CLOSE_DELAY=-1;DATABASE_TO_UPPER=FALSE;WRITE_DELAY=0";
+        + ";DB_CLOSE_DELAY=-1;DB_CLOSE_ON_EXIT=FALSE;DATABASE_TO_UPPER=FALSE;WRITE_DELAY=0";
   }
 
   private static Kind kindOf(String url) {

@@ -133,6 +133,9 @@ class JournalDatabaseTest {
       List<String> options = List.of(url.substring(url.indexOf(';') + 1).split(";"));
       assertTrue(options.contains("DATABASE_TO_UPPER=FALSE"), url);
       assertTrue(options.contains("DB_CLOSE_DELAY=-1"), url);
+      assertTrue(
+          options.contains("DB_CLOSE_ON_EXIT=FALSE"),
+          "the database must outlive the rooms' last writes at shutdown: " + url);
       assertTrue(options.contains("WRITE_DELAY=0"), "acknowledged writes must reach the file at once: " + url);
     }
 

@@ -1,5 +1,6 @@
 package io.parley.node.health;
 
+import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.pekko.Done;
@@ -9,6 +10,7 @@ import org.apache.pekko.actor.CoordinatedShutdown;
 import org.apache.pekko.actor.ExtendedActorSystem;
 import org.apache.pekko.actor.Extension;
 import org.apache.pekko.actor.ExtensionIdProvider;
+import org.apache.pekko.pattern.Patterns;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -18,6 +20,10 @@ import org.slf4j.LoggerFactory;
  * in phase {@code before-service-unbind}: a SIGTERM, a leave, or being downed), or when {@link
  * #start()} is called; it never stops draining. Readiness ({@link NotDraining}) is false from
  * then on, while liveness stays true until the actor system has terminated.
+ *
+ * <p>Shutdown then waits {@code parley.node.drain.unready-delay} before the next phase unbinds
+ * the HTTP listener: load balancers that follow readiness need a probe or two to stop sending
+ * new connections, which meanwhile are still served.
  */
 public final class Draining implements Extension {
 
@@ -29,13 +35,19 @@ public final class Draining implements Extension {
   private final AtomicBoolean draining = new AtomicBoolean();
 
   private Draining(ExtendedActorSystem system) {
+    Duration unreadyDelay =
+        system.settings().config().getDuration("parley.node.drain.unready-delay");
     CoordinatedShutdown.get(system)
         .addTask(
             CoordinatedShutdown.PhaseBeforeServiceUnbind(),
             "parley-draining",
             () -> {
               start();
-              return CompletableFuture.completedFuture(Done.getInstance());
+              return Patterns.after(
+                  unreadyDelay,
+                  system.scheduler(),
+                  system.dispatcher(),
+                  () -> CompletableFuture.completedFuture(Done.getInstance()));
             });
   }
 

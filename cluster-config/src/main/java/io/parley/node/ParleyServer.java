@@ -2,6 +2,7 @@ package io.parley.node;
 
 import com.typesafe.config.Config;
 import io.parley.cluster.ClusterFormation;
+import io.parley.cluster.JournalOwnership;
 import io.parley.gateway.EventStreams;
 import io.parley.gateway.GatewaySettings;
 import io.parley.gateway.RoomRoutes;
@@ -83,6 +84,8 @@ public final class ParleyServer {
       GatewaySettings gateway = GatewaySettings.fromConfig(parley);
       FieldValidator validator = new FieldValidator(roomSettings.limits());
       FrameEncoder encoder = new FrameEncoder();
+      // one cluster per journal: joined, and the journal held by this cluster, before any room
+      JournalOwnership.guard(system, database);
       Rooms rooms = Rooms.start(system, roomSettings);
       spawner.spawn(rooms.overloadResponder(system), "room-overload").toCompletableFuture().get();
       WebSocketConnections connections =

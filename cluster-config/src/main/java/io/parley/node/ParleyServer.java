@@ -2,6 +2,7 @@ package io.parley.node;
 
 import com.typesafe.config.Config;
 import io.parley.cluster.ClusterFormation;
+import io.parley.cluster.JournalOwnership;
 import io.parley.gateway.EventStreams;
 import io.parley.gateway.GatewayDrain;
 import io.parley.gateway.GatewaySettings;
@@ -83,6 +84,8 @@ public final class ParleyServer {
       GatewaySettings gateway = GatewaySettings.fromConfig(parley);
       FieldValidator validator = new FieldValidator(roomSettings.limits());
       FrameEncoder encoder = new FrameEncoder();
+      // one cluster per journal: joined, and the journal held by this cluster, before any room
+      JournalOwnership.guard(system, database);
       GatewayDrain drain = new GatewayDrain(gateway);
       Rooms rooms = Rooms.start(system, roomSettings);
       spawner.spawn(rooms.overloadResponder(system), "room-overload").toCompletableFuture().get();

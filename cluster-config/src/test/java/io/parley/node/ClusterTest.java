@@ -44,15 +44,24 @@ class ClusterTest {
     int[] remote = {ServerProcess.freePort(), ServerProcess.freePort(), ServerProcess.freePort()};
     String seeds = "127.0.0.1:" + remote[0] + ",127.0.0.1:" + remote[1];
     try (TestDatabase.Instance db = TestDatabase.POSTGRESQL.create()) {
-      // node 2 first: it is not the first seed node, so it cannot join before node 1 runs
-      try (ServerProcess node2 = start(db, 2, remote[1], seeds)) {
-        assertThat(status(node2, "/ready")).isEqualTo(503);
-        assertThat(status(node2, "/alive")).isEqualTo(200);
-        // nodes 1 and 3 start at once (the schema is there: node 2 migrated it)
-        CompletableFuture<ServerProcess> starting3 =
-            CompletableFuture.supplyAsync(() -> start(db, 3, remote[2], seeds));
-        try (ServerProcess node1 = start(db, 1, remote[0], seeds);
-            ServerProcess node3 = starting3.join()) {
+      // node 2 first: it is not the first seed node, so it cannot join before node 1 runs; its
+      // HTTP listener waits for that (and for the journal's lease), its management port does not
+      int management2 = ServerProcess.freePort();
+      CompletableFuture<ServerProcess> starting2 =
+          CompletableFuture.supplyAsync(() -> start(db, 2, remote[1], seeds, management2));
+      Awaitility.await()
+          .atMost(FORMATION)
+          .pollInterval(Duration.ofMillis(200))
+          .ignoreExceptions()
+          .until(() -> status(management2, "/alive") == 200);
+      assertThat(status(management2, "/ready")).isEqualTo(503);
+      assertThat(starting2).isNotDone();
+      // nodes 1 and 3 start at once (the schema is there: node 2 migrated it)
+      CompletableFuture<ServerProcess> starting3 =
+          CompletableFuture.supplyAsync(() -> start(db, 3, remote[2], seeds));
+      try (ServerProcess node1 = start(db, 1, remote[0], seeds);
+          ServerProcess node2 = starting2.join()) {
+        try (ServerProcess node3 = starting3.join()) {
           List<ServerProcess> nodes = List.of(node1, node2, node3);
           Awaitility.await()
               .atMost(FORMATION)
@@ -146,6 +155,11 @@ class ClusterTest {
   }
 
   private ServerProcess start(TestDatabase.Instance db, int index, int remotePort, String seeds) {
+    return start(db, index, remotePort, seeds, 0);
+  }
+
+  private ServerProcess start(
+      TestDatabase.Instance db, int index, int remotePort, String seeds, int managementPort) {
     Path data;
     try {
       data = Files.createDirectories(tmp.resolve("node" + index));
@@ -155,10 +169,16 @@ class ClusterTest {
     return ServerProcess.start(
         data,
         db.environment(
-            Map.of(
-                "PARLEY_CLUSTER_MODE", "local-cluster",
-                "PARLEY_REMOTE_PORT", Integer.toString(remotePort),
-                "PARLEY_SEED_NODES", seeds)));
+            managementPort == 0
+                ? Map.of(
+                    "PARLEY_CLUSTER_MODE", "local-cluster",
+                    "PARLEY_REMOTE_PORT", Integer.toString(remotePort),
+                    "PARLEY_SEED_NODES", seeds)
+                : Map.of(
+                    "PARLEY_CLUSTER_MODE", "local-cluster",
+                    "PARLEY_REMOTE_PORT", Integer.toString(remotePort),
+                    "PARLEY_SEED_NODES", seeds,
+                    "PARLEY_MANAGEMENT_PORT", Integer.toString(managementPort))));
   }
 
   private static void awaitReady(ServerProcess node, boolean ready) {
@@ -194,6 +214,20 @@ class ClusterTest {
 
   private static int status(ServerProcess node, String path) {
     return get(node, path).statusCode();
+  }
+
+  private static int status(int managementPort, String path) throws IOException {
+    try {
+      return HTTP.send(
+              HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + managementPort + path))
+                  .timeout(Duration.ofSeconds(5))
+                  .build(),
+              HttpResponse.BodyHandlers.discarding())
+          .statusCode();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError(e);
+    }
   }
 
   private static HttpResponse<String> get(ServerProcess node, String path) {

@@ -3,6 +3,9 @@ package io.parley.persistence;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
 import java.util.Locale;
 import java.util.Map;
 import org.flywaydb.core.Flyway;
@@ -94,6 +97,19 @@ public final class JournalDatabase {
 
   public String url() {
     return url;
+  }
+
+  /**
+   * An embedded H2 database (a file or memory URL, not {@code jdbc:h2:tcp:} or {@code ssl:}): H2
+   * locks its file, so only one process can use it at a time.
+   */
+  public boolean embedded() {
+    return kind == Kind.H2 && !url.startsWith("jdbc:h2:tcp:") && !url.startsWith("jdbc:h2:ssl:");
+  }
+
+  /** A new connection of its own (not from the journal's pool); the caller closes it. */
+  public Connection connect() throws SQLException {
+    return DriverManager.getConnection(url, user, password);
   }
 
   /** Applies the pending migrations of this database's kind and returns how many ran. */

@@ -31,7 +31,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 class JournalDatabaseTest {
 
-  private static final Set<String> JOURNAL_TABLES = Set.of("event_journal", "event_tag", "snapshot");
+  private static final Set<String> JOURNAL_TABLES = Set.of("event_journal", "event_tag", "snapshot", "parley_journal_owner");
 
   /**
    * The test configuration over the real defaults; every {@code parley.database} setting is given
@@ -141,7 +141,7 @@ class JournalDatabaseTest {
 
     @Test
     void migratesOnceThenHasNothingToDo() throws SQLException {
-      assertEquals(1, database.migrate(), "first start applies V1");
+      assertEquals(2, database.migrate(), "first start applies V1 and V2");
       assertEquals(0, database.migrate(), "second start applies nothing");
 
       assertTrue(Files.exists(dataDir.resolve("parley.mv.db")), "database file in the data dir");
@@ -159,7 +159,7 @@ class JournalDatabaseTest {
 
     @Test
     void aSecondInstanceOnTheSameDataDirSeesTheMigratedSchema() {
-      assertEquals(1, database.migrate());
+      assertEquals(2, database.migrate());
       JournalDatabase again = JournalDatabase.fromConfig(config(dataDir.toString(), "", ""));
       assertEquals(database.url(), again.url());
       assertEquals(0, again.migrate());
@@ -227,7 +227,7 @@ class JournalDatabaseTest {
     @Test
     void migratesOnceThenHasNothingToDo() throws SQLException {
       JournalDatabase database = database();
-      assertEquals(1, database.migrate(), "first start applies V1");
+      assertEquals(2, database.migrate(), "first start applies V1 and V2");
       assertEquals(0, database.migrate(), "second start applies nothing");
 
       try (Connection connection = admin()) {
@@ -239,12 +239,14 @@ class JournalDatabaseTest {
         try (PreparedStatement query =
             connection.prepareStatement(
                 "SELECT version, success FROM " + schema + ".flyway_schema_history"
-                    + " WHERE version IS NOT NULL")) {
+                    + " WHERE version IS NOT NULL ORDER BY installed_rank")) {
           try (ResultSet rows = query.executeQuery()) {
-            assertTrue(rows.next());
-            assertEquals("1", rows.getString(1));
-            assertTrue(rows.getBoolean(2));
-            assertFalse(rows.next(), "exactly one versioned migration");
+            for (String version : List.of("1", "2")) {
+              assertTrue(rows.next());
+              assertEquals(version, rows.getString(1));
+              assertTrue(rows.getBoolean(2));
+            }
+            assertFalse(rows.next(), "exactly two versioned migrations");
           }
         }
       }
@@ -256,7 +258,7 @@ class JournalDatabaseTest {
       JournalDatabase database =
           JournalDatabase.fromConfig(
               config("unused", SERVER + "?currentSchema=" + missing, USER));
-      assertEquals(1, database.migrate());
+      assertEquals(2, database.migrate());
       try (Connection connection = admin()) {
         Set<String> tables = tables(connection, missing);
         assertTrue(tables.containsAll(JOURNAL_TABLES), "tables: " + tables);
@@ -267,7 +269,7 @@ class JournalDatabaseTest {
 
     @Test
     void migratedTablesTakeAJournalRowAndCascadeTags() throws SQLException {
-      assertEquals(1, database().migrate());
+      assertEquals(2, database().migrate());
       try (Connection connection =
               DriverManager.getConnection(SERVER + "?currentSchema=" + schema, USER, "");
           Statement statement = connection.createStatement()) {

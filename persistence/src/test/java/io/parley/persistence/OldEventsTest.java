@@ -133,7 +133,7 @@ class OldEventsTest {
     settings.put("parley.database.password", "");
     Config base = ConfigFactory.parseMap(settings).withFallback(ConfigFactory.load()).resolve();
     database = JournalDatabase.fromConfig(base);
-    assertEquals(1, database.migrate());
+    assertEquals(2, database.migrate()); // V1 journal, V2 parley_journal_owner
 
     Config config =
         database

@@ -12,7 +12,25 @@ public final class Unicode {
 
   /** The index of the first surrogate that is not half of a pair, or -1 when there is none. */
   public static int loneSurrogate(CharSequence text) {
-    for (int i = 0; i < text.length(); i++) {
+    return loneSurrogate(text, 0);
+  }
+
+  /** The text with each lone surrogate replaced by U+FFFD, for quoting client input back. */
+  public static String withoutLoneSurrogates(String text) {
+    int lone = loneSurrogate(text);
+    if (lone < 0) {
+      return text;
+    }
+    StringBuilder valid = new StringBuilder(text);
+    while (lone >= 0) {
+      valid.setCharAt(lone, '\uFFFD');
+      lone = loneSurrogate(valid, lone + 1);
+    }
+    return valid.toString();
+  }
+
+  private static int loneSurrogate(CharSequence text, int from) {
+    for (int i = from; i < text.length(); i++) {
       char c = text.charAt(i);
       if (Character.isHighSurrogate(c)
           && i + 1 < text.length()
@@ -23,25 +41,5 @@ public final class Unicode {
       }
     }
     return -1;
-  }
-
-  /** The text with each lone surrogate replaced by U+FFFD, for quoting client input back. */
-  public static String withoutLoneSurrogates(String text) {
-    int first = loneSurrogate(text);
-    if (first < 0) {
-      return text;
-    }
-    StringBuilder valid = new StringBuilder(text.length()).append(text, 0, first);
-    for (int i = first; i < text.length(); i++) {
-      char c = text.charAt(i);
-      if (Character.isHighSurrogate(c)
-          && i + 1 < text.length()
-          && Character.isLowSurrogate(text.charAt(i + 1))) {
-        valid.append(c).append(text.charAt(++i));
-      } else {
-        valid.append(Character.isSurrogate(c) ? '\uFFFD' : c);
-      }
-    }
-    return valid.toString();
   }
 }

@@ -442,10 +442,7 @@ public final class ConnectionActor {
     String message =
         "more than " + settings.invalidFramesMax() + " invalid frames within "
             + settings.invalidFramesWindow().toSeconds() + " s";
-    if (userId != null && delivery != null) {
-      room.tell(new RoomCommand.CloseSession(sessionId, RoomCommand.SessionEnd.LOST));
-    }
-    return closeWithError(ErrorCode.POLICY_VIOLATION, message);
+    return loseSessionAndClose(error(ErrorCode.POLICY_VIOLATION, message));
   }
 
   private Behavior<SessionInbox> onCommand(ClientFrame.Command command) {
@@ -562,9 +559,10 @@ public final class ConnectionActor {
       return Behaviors.same();
     }
     context.getLog().info("closing connection idle for {}", settings.idleTimeout());
-    room.tell(new RoomCommand.CloseSession(sessionId, RoomCommand.SessionEnd.LOST));
-    return closeWithError(
-        ErrorCode.IDLE_TIMEOUT, "nothing received for " + settings.idleTimeout().toSeconds() + " s");
+    return loseSessionAndClose(
+        error(
+            ErrorCode.IDLE_TIMEOUT,
+            "nothing received for " + settings.idleTimeout().toSeconds() + " s"));
   }
 
   // ---- closing
@@ -572,10 +570,10 @@ public final class ConnectionActor {
   /** The client let the outbound buffer fill: it resumes after the close, losing nothing. */
   private Behavior<SessionInbox> onOutboundFull(OutboundFull full) {
     context.getLog().info("closing a connection that does not keep up ({} frames queued)", out.size());
-    room.tell(new RoomCommand.CloseSession(sessionId, RoomCommand.SessionEnd.LOST));
-    return closeWithError(
-        ErrorCode.SLOW_CONSUMER,
-        "the client did not read fast enough; resume from the last version applied");
+    return loseSessionAndClose(
+        error(
+            ErrorCode.SLOW_CONSUMER,
+            "the client did not read fast enough; resume from the last version applied"));
   }
 
   /**
@@ -585,10 +583,18 @@ public final class ConnectionActor {
    * not be applied; the client sends them again after it resumed, as after any lost connection.
    */
   private Behavior<SessionInbox> reconnect(Reconnect reconnect) {
+    return loseSessionAndClose(encoder.reconnect(GatewayDrain.REASON, reconnect.retryAfter()));
+  }
+
+  /**
+   * Ends the session, if a hello opened one, as lost (its member is away for the grace period,
+   * and the client resumes), then closes after {@code lastFrame}, which says why.
+   */
+  private Behavior<SessionInbox> loseSessionAndClose(String lastFrame) {
     if (userId != null) {
       room.tell(new RoomCommand.CloseSession(sessionId, RoomCommand.SessionEnd.LOST));
     }
-    out.offerLast(encoder.reconnect(GatewayDrain.REASON, reconnect.retryAfter()));
+    out.offerLast(lastFrame);
     return closing();
   }
 
@@ -618,8 +624,12 @@ public final class ConnectionActor {
 
   /** The frame that says why goes out after everything already queued, then the close. */
   private Behavior<SessionInbox> closeWithError(ErrorCode code, String message) {
-    out.offerLast(encoder.error(code, Optional.empty(), message, Optional.empty()));
+    out.offerLast(error(code, message));
     return closing();
+  }
+
+  private String error(ErrorCode code, String message) {
+    return encoder.error(code, Optional.empty(), message, Optional.empty());
   }
 
   /**

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.parley.testing.RoomReads;
+import io.parley.testing.Management;
 import io.parley.testing.ServerProcess;
 import io.parley.testing.TestClient;
 import io.parley.testing.TestDatabase;
@@ -213,21 +214,11 @@ class ClusterTest {
   }
 
   private static int status(ServerProcess node, String path) {
-    return get(node, path).statusCode();
+    return Management.status(node.managementPort(), path);
   }
 
-  private static int status(int managementPort, String path) throws IOException {
-    try {
-      return HTTP.send(
-              HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + managementPort + path))
-                  .timeout(Duration.ofSeconds(5))
-                  .build(),
-              HttpResponse.BodyHandlers.discarding())
-          .statusCode();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new AssertionError(e);
-    }
+  private static int status(int managementPort, String path) {
+    return Management.status(managementPort, path);
   }
 
   private static HttpResponse<String> get(ServerProcess node, String path) {

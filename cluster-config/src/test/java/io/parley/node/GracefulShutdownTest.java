@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.parley.testing.RoomReads;
+import io.parley.testing.Management;
 import io.parley.testing.ServerProcess;
 import io.parley.testing.SseClient;
 import io.parley.testing.TestClient;
@@ -48,7 +49,9 @@ class GracefulShutdownTest {
   private static final Map<String, String> SETTINGS =
       Map.of(
           "parley.limits.rates.commands.burst", "1000000",
-          "parley.gateway.drain.reconnect-spread", "500ms");
+          "parley.gateway.drain.reconnect-spread", "500ms",
+          // long enough for the test to see the node unready before it unbinds
+          "parley.node.drain.unready-delay", "1s");
 
   @TempDir Path work;
 
@@ -82,7 +85,11 @@ class GracefulShutdownTest {
           CompletableFuture.runAsync(() -> writeUntilClosed(ann, acked, unanswered));
       Awaitility.await().atMost(TestClient.WAIT).until(() -> acked.size() >= 10);
 
+      assertThat(Management.status(node.managementPort(), "/ready")).isEqualTo(200);
       node.terminate();
+      Awaitility.await()
+          .atMost(TestClient.WAIT)
+          .until(() -> Management.status(node.managementPort(), "/ready") == 503);
 
       for (TestClient client : List.of(ann, bob)) {
         JsonNode reconnect = client.expect("reconnect");

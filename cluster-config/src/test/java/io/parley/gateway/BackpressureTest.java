@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.parley.testing.ParleyNode;
-import io.parley.testing.RawWebSocket;
 import io.parley.testing.RoomReads;
 import io.parley.testing.SilentWebSocket;
 import io.parley.testing.SlowConsumers;
@@ -21,9 +20,6 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class BackpressureTest {
 
-  private static final int OUTBOUND_BUFFER = 16;
-  /** Small socket buffers on both ends, so that a client that stops reading blocks the server soon. */
-  private static final int SOCKET_BUFFER = 16 * 1024;
   /**
    * How long the paused client reads nothing: longer than the server's own timers on a closing
    * connection (its actor gives up after 5 s), shorter than the drain timeout below.
@@ -31,32 +27,11 @@ class BackpressureTest {
   private static final Duration PAUSE = Duration.ofSeconds(6);
 
   @RegisterExtension
-  final ParleyNode server =
-      new ParleyNode(
-          Map.of(
-              "parley.gateway.outbound-buffer", OUTBOUND_BUFFER,
-              "parley.gateway.close-drain-timeout", "20s",
-              "pekko.http.server.socket-options.so-send-buffer-size", SOCKET_BUFFER,
-              "parley.limits.rates.commands.burst", 1_000_000,
-              "parley.presence.grace-period", "30s"));
+  final ParleyNode server = new ParleyNode(SlowConsumers.settings(Duration.ofSeconds(20), Map.of()));
 
   @Test
   void aClientThatPausesReadingGetsItsEventsThenSlowConsumerThenTheCloseAndResumesLosslessly() {
-    String room = "paused";
-    try (TestClient writer = TestClient.join(server.port(), room, "writer", "Writer");
-        RawWebSocket paused = RawWebSocket.open(server.port(), room, SOCKET_BUFFER)) {
-      long joinedAt = SlowConsumers.join(paused, "paused");
-
-      // From here on the paused client reads nothing: its TCP window closes, then its outbound
-      // buffer on the server fills.
-      SlowConsumers.overflow(writer, "paused");
-      SlowConsumers.keepWriting(writer, PAUSE);
-
-      long lastRead =
-          SlowConsumers.assertEventsThenSlowConsumerThenClose(paused.readUntilClosed(), joinedAt);
-      long current = SlowConsumers.version(writer, "after");
-      SlowConsumers.assertResumesLosslessly(server.port(), room, "paused", lastRead, current);
-    }
+    SlowConsumers.pauseReadingThenResume(server.port(), "paused", "paused", PAUSE);
   }
 
   @Test

@@ -21,44 +21,26 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class DrainTimeoutTest {
 
-  private static final int SOCKET_BUFFER = 16 * 1024;
   private static final Duration DRAIN_TIMEOUT = Duration.ofSeconds(1);
   private static final Duration IDLE_TIMEOUT = Duration.ofSeconds(10);
 
   @RegisterExtension
   final ParleyNode server =
       new ParleyNode(
-          Map.of(
-              "parley.gateway.outbound-buffer", 16,
-              "parley.gateway.close-drain-timeout", DRAIN_TIMEOUT.toMillis() + "ms",
-              "pekko.http.server.idle-timeout", IDLE_TIMEOUT.toMillis() + "ms",
-              "pekko.http.server.socket-options.so-send-buffer-size", SOCKET_BUFFER,
-              "parley.limits.rates.commands.burst", 1_000_000,
-              "parley.presence.grace-period", "30s"));
+          SlowConsumers.settings(
+              DRAIN_TIMEOUT, Map.of("pekko.http.server.idle-timeout", IDLE_TIMEOUT.toMillis() + "ms")));
 
   @Test
   void aClientThatReadsAgainAfterTheDrainTimeoutGetsWhatWasInFlightThenTheErrorThenTheClose() {
-    String room = "drained";
-    try (TestClient writer = TestClient.join(server.port(), room, "writer", "Writer");
-        RawWebSocket late = RawWebSocket.open(server.port(), room, SOCKET_BUFFER)) {
-      long joinedAt = SlowConsumers.join(late, "late");
-
-      SlowConsumers.overflow(writer, "late");
-      // Past the drain timeout, well within the idle timeout (counted from before the overflow).
-      SlowConsumers.keepWriting(writer, DRAIN_TIMEOUT.multipliedBy(2));
-
-      long lastRead =
-          SlowConsumers.assertEventsThenSlowConsumerThenClose(late.readUntilClosed(), joinedAt);
-      long current = SlowConsumers.version(writer, "after");
-      SlowConsumers.assertResumesLosslessly(server.port(), room, "late", lastRead, current);
-    }
+    // Past the drain timeout, well within the idle timeout (counted from before the overflow).
+    SlowConsumers.pauseReadingThenResume(server.port(), "drained", "late", DRAIN_TIMEOUT.multipliedBy(2));
   }
 
   @Test
   void aClientThatDoesNotReadAgainIsCutOffAfterTheIdleTimeoutWithoutAClose() {
     String room = "cut-off";
     try (TestClient writer = TestClient.join(server.port(), room, "writer", "Writer");
-        RawWebSocket gone = RawWebSocket.open(server.port(), room, SOCKET_BUFFER)) {
+        RawWebSocket gone = RawWebSocket.open(server.port(), room, SlowConsumers.SOCKET_BUFFER)) {
       SlowConsumers.join(gone, "gone");
       SlowConsumers.overflow(writer, "gone");
 

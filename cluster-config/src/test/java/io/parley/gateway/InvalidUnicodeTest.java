@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.parley.testing.ParleyNode;
-import io.parley.testing.ByteLevelWebSocket;
+import io.parley.testing.RawWebSocket;
 import io.parley.testing.RoomReads;
 import io.parley.testing.TestClient;
 import java.util.ArrayList;
@@ -111,9 +111,12 @@ class InvalidUnicodeTest {
               new byte[] {(byte) 0xff},
               // A surrogate encoded as if it were a code point (CESU-8): not UTF-8 either.
               new byte[] {(byte) 0xed, (byte) 0xa0, (byte) 0x80})) {
-        try (ByteLevelWebSocket ann = ByteLevelWebSocket.open(server.port(), "/v1/rooms/" + room + "/ws")) {
+        try (RawWebSocket ann = RawWebSocket.open(server.port(), room, 0)) {
           ann.sendText("{\"type\":\"hello\",\"userId\":\"ann\",\"name\":\"Ann\"}");
-          assertThat(ann.readFrame().text()).contains("\"welcome\"");
+          assertThat(ann.next())
+              .isInstanceOfSatisfying(
+                  RawWebSocket.Text.class,
+                  text -> assertThat(text.json().path("type").asText()).isEqualTo("welcome"));
           byte[] prefix = "{\"type\":\"chat\",\"id\":\"m1\",\"text\":\"a".getBytes();
           byte[] suffix = "b\"}".getBytes();
           byte[] frame = new byte[prefix.length + bytes.length + suffix.length];
@@ -122,10 +125,11 @@ class InvalidUnicodeTest {
           System.arraycopy(suffix, 0, frame, prefix.length + bytes.length, suffix.length);
           ann.sendText(frame);
 
-          ByteLevelWebSocket.Closing closing = ann.readUntilClose();
-          assertThat(closing.texts()).noneMatch(text -> text.contains("chat.posted"));
+          List<RawWebSocket.ServerFrame> closing = ann.readUntilClosed();
+          assertThat(closing)
+              .noneMatch(f -> f instanceof RawWebSocket.Text text && text.json().toString().contains("chat.posted"));
           // RFC 6455, 8.1: a text frame that is not UTF-8 fails the connection, status 1007.
-          assertThat(closing.closeCode()).as(closing.texts().toString()).isEqualTo(1007);
+          assertThat(closing.get(closing.size() - 1)).as(closing.toString()).isEqualTo(new RawWebSocket.Close(1007));
         }
       }
 

@@ -36,10 +36,7 @@ class ResumeTest {
   void aResumingClientGetsExactlyTheMissedEventsFromMemory() {
     String room = newRoom();
     try (TestClient ann = TestClient.join(server.port(), room, "ann", "Ann")) {
-      TestClient bob = TestClient.join(server.port(), room, "bob", "Bob");
-      long bobAt = bob.received().get(0).path("version").asLong();
-      bob.abort();
-      ann.expectEvent("member.away");
+      long bobAt = joinAndDrop(ann, room, "bob", "Bob");
       changes(ann, "k", 3);
 
       try (TestClient bobAgain = resume(room, "bob", bobAt)) {
@@ -56,10 +53,7 @@ class ResumeTest {
   void aResumeAfterTheRoomRestartedReadsTheJournal() {
     String room = newRoom();
     try (TestClient ann = TestClient.join(server.port(), room, "ann", "Ann")) {
-      TestClient bob = TestClient.join(server.port(), room, "bob", "Bob");
-      long bobAt = bob.received().get(0).path("version").asLong();
-      bob.abort();
-      ann.expectEvent("member.away");
+      long bobAt = joinAndDrop(ann, room, "bob", "Bob");
       changes(ann, "k", 4);
       server.rooms().room(room).tell(new RoomCommand.Stop());
 
@@ -81,6 +75,18 @@ class ResumeTest {
         assertThat(welcome.at("/snapshot/state/k24/value").asInt()).isEqualTo(24);
       }
     }
+  }
+
+  /**
+   * {@code userId} joins {@code room} and its connection drops; returns the version it joined at,
+   * once {@code member} has seen it go away.
+   */
+  private long joinAndDrop(TestClient member, String room, String userId, String name) {
+    TestClient client = TestClient.join(server.port(), room, userId, name);
+    long joinedAt = client.received().get(0).path("version").asLong();
+    client.abort();
+    member.expectEvent("member.away");
+    return joinedAt;
   }
 
   private TestClient resume(String room, String userId, long version) {

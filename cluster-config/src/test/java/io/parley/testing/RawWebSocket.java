@@ -11,6 +11,7 @@ import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -18,9 +19,17 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Predicate;
 
 /**
- * A WebSocket client written by hand on a plain socket, so that a test decides when it reads:
- * while it does not, the server meets real TCP backpressure. Its receive buffer can be made small
- * so that little data fills it.
+ * A WebSocket client written by hand on a plain socket, for what the JDK's client does not let a
+ * test do:
+ *
+ * <ul>
+ *   <li>decide when it reads: while it does not, the server meets real TCP backpressure (its
+ *       receive buffer can be made small so that little data fills it);
+ *   <li>send a room id in the request target exactly as given, and text frames whose payload is
+ *       not valid UTF-8.
+ * </ul>
+ *
+ * It reads the server's frames unfragmented, as Parley sends them.
  */
 public final class RawWebSocket implements AutoCloseable {
 
@@ -34,6 +43,11 @@ public final class RawWebSocket implements AutoCloseable {
   /** The connection ended without a close frame (reset or plain end of stream). */
   public record Ended(String how) implements ServerFrame {}
 
+  private static final int OP_TEXT = 0x1;
+  private static final int OP_CLOSE = 0x8;
+  private static final int OP_PING = 0x9;
+  private static final int OP_PONG = 0xA;
+
   private static final int READ_TIMEOUT_MS = (int) TestClient.WAIT.toMillis();
 
   private final Socket socket;
@@ -44,8 +58,12 @@ public final class RawWebSocket implements AutoCloseable {
     this.in = in;
   }
 
-  /** Upgrades a connection to {@code roomId}; {@code receiveBufferBytes} 0 keeps the default. */
+  /**
+   * Upgrades a connection to {@code roomId}, which goes into the request target as is (not
+   * encoded); fails unless the server answers 101. {@code receiveBufferBytes} 0 keeps the default.
+   */
   public static RawWebSocket open(int port, String roomId, int receiveBufferBytes) {
+    String target = "/v1/rooms/" + roomId + "/ws";
     try {
       Socket socket = new Socket();
       if (receiveBufferBytes > 0) {
@@ -56,7 +74,7 @@ public final class RawWebSocket implements AutoCloseable {
       socket.setSoTimeout(READ_TIMEOUT_MS);
       OutputStream out = socket.getOutputStream();
       out.write(
-          ("GET /v1/rooms/" + roomId + "/ws HTTP/1.1\r\n"
+          ("GET " + target + " HTTP/1.1\r\n"
                   + "Host: 127.0.0.1:" + port + "\r\n"
                   + "Upgrade: websocket\r\n"
                   + "Connection: Upgrade\r\n"
@@ -77,9 +95,13 @@ public final class RawWebSocket implements AutoCloseable {
   }
 
   public void sendText(String text) {
+    sendText(text.getBytes(StandardCharsets.UTF_8));
+  }
+
+  /** A final text frame with exactly these payload bytes, valid UTF-8 or not. */
+  public void sendText(byte[] payload) {
     try {
-      socket.getOutputStream().write(maskedTextFrame(text.getBytes(StandardCharsets.UTF_8)));
-      socket.getOutputStream().flush();
+      write(OP_TEXT, payload);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -88,10 +110,7 @@ public final class RawWebSocket implements AutoCloseable {
   /** Sends a ping frame; false once the connection is gone (the server reset it). */
   public boolean ping() {
     try {
-      byte[] mask = new byte[4];
-      ThreadLocalRandom.current().nextBytes(mask);
-      socket.getOutputStream().write(new byte[] {(byte) 0x89, (byte) 0x80, mask[0], mask[1], mask[2], mask[3]});
-      socket.getOutputStream().flush();
+      write(OP_PING, new byte[0]);
       return true;
     } catch (IOException e) {
       return false;
@@ -123,7 +142,10 @@ public final class RawWebSocket implements AutoCloseable {
     }
   }
 
-  /** The next text, close or end; pings and pongs are skipped. */
+  /**
+   * The next text, close or end; pings and pongs are skipped. Fails after {@link TestClient#WAIT}
+   * without one.
+   */
   public ServerFrame next() {
     try {
       while (true) {
@@ -134,18 +156,20 @@ public final class RawWebSocket implements AutoCloseable {
         }
         byte[] payload = payload();
         switch (opcode) {
-          case 0x1 -> {
+          case OP_TEXT -> {
             return new Text(TestClient.JSON.readTree(new String(payload, StandardCharsets.UTF_8)));
           }
-          case 0x8 -> {
+          case OP_CLOSE -> {
             return new Close(payload.length >= 2 ? ((payload[0] & 0xff) << 8) | (payload[1] & 0xff) : 1005);
           }
-          case 0x9, 0xA -> {
+          case OP_PING, OP_PONG -> {
             // keep-alive: nothing for the test
           }
           default -> throw new AssertionError("unexpected opcode " + opcode);
         }
       }
+    } catch (SocketTimeoutException e) {
+      throw new AssertionError("no frame within " + TestClient.WAIT, e);
     } catch (EOFException e) {
       return new Ended("end of stream");
     } catch (IOException e) {
@@ -175,6 +199,12 @@ public final class RawWebSocket implements AutoCloseable {
     }
   }
 
+  private void write(int opcode, byte[] payload) throws IOException {
+    OutputStream out = socket.getOutputStream();
+    out.write(maskedFrame(opcode, payload));
+    out.flush();
+  }
+
   private static String readHeaders(InputStream in) throws IOException {
     ByteArrayOutputStream headers = new ByteArrayOutputStream();
     int matched = 0;
@@ -190,16 +220,21 @@ public final class RawWebSocket implements AutoCloseable {
     return headers.toString(StandardCharsets.US_ASCII);
   }
 
-  /** A final text frame with the client-to-server mask the protocol requires. */
-  private static byte[] maskedTextFrame(byte[] payload) {
+  /** A final frame with the client-to-server mask the protocol requires (RFC 6455, 5.3). */
+  private static byte[] maskedFrame(int opcode, byte[] payload) {
     ByteArrayOutputStream frame = new ByteArrayOutputStream();
-    frame.write(0x81);
+    frame.write(0x80 | opcode);
     if (payload.length < 126) {
       frame.write(0x80 | payload.length);
-    } else {
+    } else if (payload.length <= 0xffff) {
       frame.write(0x80 | 126);
       frame.write(payload.length >>> 8);
       frame.write(payload.length & 0xff);
+    } else {
+      frame.write(0x80 | 127);
+      for (int shift = 56; shift >= 0; shift -= 8) {
+        frame.write((int) ((long) payload.length >>> shift) & 0xff);
+      }
     }
     byte[] mask = new byte[4];
     ThreadLocalRandom.current().nextBytes(mask);

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.LongStream;
@@ -15,9 +16,49 @@ import java.util.stream.LongStream;
  */
 public final class SlowConsumers {
 
+  /** Small socket buffers on both ends, so that a client that stops reading blocks the server soon. */
+  public static final int SOCKET_BUFFER = 16 * 1024;
+
   private static final String BIG = "x".repeat(4000);
 
   private SlowConsumers() {}
+
+  /**
+   * Node settings under which a client that stops reading is given up on soon: a small outbound
+   * buffer and send buffer, no rate limit on the writer, and a presence grace period long enough
+   * for the client to resume as the same member. {@code more} adds to them.
+   */
+  public static Map<String, Object> settings(Duration closeDrainTimeout, Map<String, Object> more) {
+    Map<String, Object> settings = new HashMap<>(more);
+    settings.put("parley.gateway.outbound-buffer", 16);
+    settings.put("parley.gateway.close-drain-timeout", closeDrainTimeout.toMillis() + "ms");
+    settings.put("pekko.http.server.socket-options.so-send-buffer-size", SOCKET_BUFFER);
+    settings.put("parley.limits.rates.commands.burst", 1_000_000);
+    settings.put("parley.presence.grace-period", "30s");
+    return Map.copyOf(settings);
+  }
+
+  /**
+   * The paused-reader scenario in {@code roomId}: {@code userId} joins on a {@link RawWebSocket},
+   * then reads nothing while a writer overflows it and goes on changing the room for {@code
+   * pause}; when it reads again it gets its events without a gap, then {@code slow_consumer},
+   * then the close, and it then resumes losslessly.
+   */
+  public static void pauseReadingThenResume(int port, String roomId, String userId, Duration pause) {
+    try (TestClient writer = TestClient.join(port, roomId, "writer", "Writer");
+        RawWebSocket paused = RawWebSocket.open(port, roomId, SOCKET_BUFFER)) {
+      long joinedAt = join(paused, userId);
+
+      // From here on the paused client reads nothing: its TCP window closes, then its outbound
+      // buffer on the server fills.
+      overflow(writer, userId);
+      keepWriting(writer, pause);
+
+      long lastRead = assertEventsThenSlowConsumerThenClose(paused.readUntilClosed(), joinedAt);
+      long current = version(writer, "after");
+      assertResumesLosslessly(port, roomId, userId, lastRead, current);
+    }
+  }
 
   /** Writes big changes until the room reports {@code userId} away: its connection was closed. */
   public static void overflow(TestClient writer, String userId) {

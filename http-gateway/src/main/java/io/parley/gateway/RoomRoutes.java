@@ -183,6 +183,9 @@ public final class RoomRoutes extends AllDirectives {
           return complete(
               HttpResponse.create()
                   .addHeader(HttpHeader.parse("Cache-Control", "no-cache"))
+                  // the server closes the connection itself once the stream ends (a drain), so
+                  // the end of the body reaches the reader before the node stops
+                  .addHeader(HttpHeader.parse("Connection", "close"))
                   .withEntity(
                       HttpEntities.createChunked(
                           EVENT_STREAM,

@@ -3,6 +3,7 @@ package io.parley.node;
 import com.typesafe.config.Config;
 import io.parley.cluster.ClusterFormation;
 import io.parley.cluster.JournalOwnership;
+import io.parley.gateway.EncodedUpdates;
 import io.parley.gateway.EventStreams;
 import io.parley.gateway.GatewayDrain;
 import io.parley.gateway.GatewaySettings;
@@ -16,6 +17,8 @@ import io.parley.persistence.LiveRoomEvents;
 import io.parley.persistence.RoomHistory;
 import io.parley.protocol.FrameDecoder;
 import io.parley.protocol.FrameEncoder;
+import io.parley.room.FanoutStats;
+import io.parley.room.NodeFanout;
 import io.parley.room.RoomSettings;
 import io.parley.room.Rooms;
 import io.parley.validation.FieldValidator;
@@ -89,6 +92,15 @@ public final class ParleyServer {
       GatewayDrain drain = new GatewayDrain(gateway);
       Rooms rooms = Rooms.start(system, roomSettings);
       spawner.spawn(rooms.overloadResponder(system), "room-overload").toCompletableFuture().get();
+      spawner
+              .spawn(
+                  NodeFanout.create(
+                      parley.getInt("room.fanout-lanes"),
+                      EncodedUpdates.preparedWith(encoder),
+                      FanoutStats.get(system)),
+                  NodeFanout.NAME)
+              .toCompletableFuture()
+              .get();
       WebSocketConnections connections =
           new WebSocketConnections(
               system,

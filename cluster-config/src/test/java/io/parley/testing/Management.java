@@ -32,4 +32,25 @@ public final class Management {
       throw new AssertionError(e);
     }
   }
+
+  /** The JSON body of {@code path} on the management port {@code port}; fails unless 200. */
+  public static com.fasterxml.jackson.databind.JsonNode json(int port, String path) {
+    try {
+      HttpResponse<String> response =
+          HTTP.send(
+              HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                  .timeout(Duration.ofSeconds(5))
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
+      if (response.statusCode() != 200) {
+        throw new AssertionError(path + " answered " + response.statusCode() + ": " + response.body());
+      }
+      return TestClient.JSON.readTree(response.body());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError(e);
+    }
+  }
 }

@@ -1,10 +1,20 @@
 package io.parley.room;
 
+import com.fasterxml.jackson.annotation.JsonSubTypes;
+import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import io.parley.serialization.CborSerializable;
 import java.time.Duration;
 import java.util.Optional;
 
-/** The answer to a durable command, sent after the journal write succeeded or instead of it. */
+/**
+ * The answer to a durable command, sent after the journal write succeeded or instead of it.
+ * Typed by name on the wire, as it also travels inside a {@link FanoutMessage.Answer}.
+ */
+@JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "type")
+@JsonSubTypes({
+  @JsonSubTypes.Type(value = CommandReply.Accepted.class, name = "accepted"),
+  @JsonSubTypes.Type(value = CommandReply.Rejected.class, name = "rejected")
+})
 public sealed interface CommandReply extends SessionInbox, CborSerializable {
   String commandId();
 

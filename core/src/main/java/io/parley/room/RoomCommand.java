@@ -36,8 +36,9 @@ public sealed interface RoomCommand extends CborSerializable {
   }
 
   /**
-   * Opens a session for a connection. The answer ({@link SessionReply}) and every later {@link
-   * RoomUpdate} go to {@code connection}, so the connection sees the welcome before any event.
+   * Opens a session for a connection. The welcome and every later {@link RoomUpdate} reach
+   * {@code connection} through its node's {@link NodeFanout}, so the connection sees the welcome
+   * before any event; a refusal comes straight from the room.
    */
   record OpenSession(
       String sessionId, String userId, String name, String color, ActorRef<SessionInbox> connection)

@@ -17,6 +17,7 @@ import java.util.stream.Collectors;
 import java.util.stream.StreamSupport;
 import org.apache.pekko.actor.Address;
 import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.ActorRefResolver;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.PostStop;
 import org.apache.pekko.actor.typed.SupervisorStrategy;
@@ -39,9 +40,9 @@ import org.apache.pekko.persistence.typed.javadsl.SignalHandler;
 /**
  * One room, event sourced and sharded by room id. It orders every durable change, acknowledges a
  * command only after its event is in the journal, and pushes each persisted event to the
- * connections of the room's sessions. It routes and persists: decisions are {@link RoomRules},
- * batching is {@link GroupCommit}, the check after a start is {@link PresenceRecovery}, cursors
- * are {@link CursorRelay}.
+ * connections of the room's sessions, once per node ({@link RoomFanout}). It routes and
+ * persists: decisions are {@link RoomRules}, batching is {@link GroupCommit}, the check after a
+ * start is {@link PresenceRecovery}, cursors are {@link CursorRelay}.
  */
 public final class RoomEntity
     extends EventSourcedBehaviorWithEnforcedReplies<RoomCommand, RoomEvent, RoomState> {
@@ -65,6 +66,7 @@ public final class RoomEntity
   private final GroupCommit groupCommit;
   private final PresenceRecovery presenceRecovery;
   private final CursorRelay cursors;
+  private final RoomFanout fanout;
 
   /** The latest events, for connections that resume or missed some. */
   private final RecentEvents recentEvents;
@@ -100,6 +102,7 @@ public final class RoomEntity
     this.presenceRecovery = new PresenceRecovery(settings.gracePeriod());
     this.cursors = new CursorRelay(settings.cursorInterval(), rateLimits, timers);
     this.recentEvents = new RecentEvents(settings.recentEvents());
+    this.fanout = new RoomFanout(roomId, ActorRefResolver.get(context.getSystem()));
   }
 
   /**
@@ -190,10 +193,11 @@ public final class RoomEntity
                     new RoomCommand.CloseSession(command.sessionId(), RoomCommand.SessionEnd.LOST));
                 timers.cancelGrace(command.userId());
                 afterChange(next, accept.event(), command.sessionId());
+                fanout.welcome(
+                    command.connection(),
+                    new SessionReply.Welcome(command.sessionId(), next.withActivity(lastActivity)));
               })
-          .thenReply(
-              command.connection(),
-              next -> new SessionReply.Welcome(command.sessionId(), next.withActivity(lastActivity)));
+          .thenNoReply();
     }
     Decision.Reject reject = (Decision.Reject) decision;
     return Effect()
@@ -210,7 +214,11 @@ public final class RoomEntity
         state
             .memberOfSession(command.sessionId())
             .map(member -> member.sessions().get(command.sessionId()));
-    session.ifPresent(s -> context.unwatch(s.connection()));
+    session.ifPresent(
+        s -> {
+          context.unwatch(s.connection());
+          fanout.sessionClosed(s);
+        });
     cursors.sessionClosed(command.sessionId());
     ReplyEffect<RoomEvent, RoomState> effect =
         persistPresence(decision, command, command.sessionId());
@@ -270,6 +278,11 @@ public final class RoomEntity
 
   private void checkRecoveredPresence(RoomState state) {
     PresenceRecovery.Plan plan = presenceRecovery.start(state, clock.instant(), this::clusterNodes);
+    fanout.started(
+        plan.watches().stream()
+            .collect(
+                Collectors.toMap(
+                    watch -> watch.lost().sessionId(), PresenceRecovery.Watch::connection)));
     plan.watches().forEach(watch -> context.watchWith(watch.connection(), watch.lost()));
     plan.graces().forEach(grace -> timers.startGrace(grace.userId(), grace.left()));
     plan.fixes().forEach(context.getSelf()::tell);
@@ -326,7 +339,7 @@ public final class RoomEntity
               command.sessionId(),
               refused.cause().get());
     }
-    command.replyTo().tell(outcome.reply());
+    fanout.answer(command.replyTo(), outcome.reply());
   }
 
   // ---- reads, activity and cursors
@@ -379,11 +392,8 @@ public final class RoomEntity
     return Effect().noReply();
   }
 
-  private static void send(RoomState state, CursorRelay.Tick tick) {
-    state
-        .sessions()
-        .filter(session -> tick.skipSession().map(s -> !s.equals(session.sessionId())).orElse(true))
-        .forEach(session -> session.connection().tell(tick.cursors()));
+  private void send(RoomState state, CursorRelay.Tick tick) {
+    fanout.cursors(state, tick.cursors(), tick.skipSession());
   }
 
   // ---- lifecycle
@@ -412,9 +422,7 @@ public final class RoomEntity
   private void afterChange(RoomState next, RoomEvent event, String skipSessionId) {
     RoomUpdate.EventDelivered update = new RoomUpdate.EventDelivered(next.version(), event);
     recentEvents.append(update);
-    next.sessions()
-        .filter(session -> !session.sessionId().equals(skipSessionId))
-        .forEach(session -> session.connection().tell(update));
+    fanout.event(next, update, Optional.ofNullable(skipSessionId));
     if (event instanceof RoomEvent.MemberAway away) {
       timers.startGrace(away.userId());
     } else if (event instanceof RoomEvent.MemberLeft left) {

@@ -53,8 +53,9 @@ import org.junit.jupiter.api.Test;
  * command, event, state and reply is checked for serialization by the testkit, and every message
  * the room sends is serialized on the way ({@code pekko.actor.serialize-messages = on}).
  *
- * <p>Connections are test probes. A durable event goes to every session (the author's too); the
- * event of opening a session goes to every session but the new one, which gets the welcome.
+ * <p>Connections are test probes, reached through the node's fan-out as on a node. A durable event
+ * goes to every session (the author's too); the event of opening a session goes to every session
+ * but the new one, which gets the welcome.
  */
 class RoomEntityTest {
 
@@ -68,6 +69,8 @@ class RoomEntityTest {
   @BeforeAll
   static void startActorSystem() {
     kit = ActorTestKit.create("RoomEntityTest", TestConfig.actorSystem());
+    // rooms reach their connections (here probes) through the node's fan-out, as on a node
+    kit.spawn(NodeFanout.create(2, update -> update, FanoutStats.get(kit.system())), NodeFanout.NAME);
   }
 
   @AfterAll

@@ -16,6 +16,7 @@ import io.parley.presence.Session;
 import io.parley.room.AppliedCommand;
 import io.parley.room.ChatMessage;
 import io.parley.room.CommandReply;
+import io.parley.room.FanoutMessage;
 import io.parley.room.KeyEntry;
 import io.parley.room.KeyOp;
 import io.parley.room.RejectCode;
@@ -242,6 +243,22 @@ class SerializationRoundTripTest {
     samples.add(new SessionReply.Left("a1"));
     samples.add(new SessionReply.Missed(3, Optional.empty()));
     samples.add(new SessionReply.Missed(3, Optional.of(List.of(new RoomUpdate.EventDelivered(4, new RoomEvent.ReadyChanged("u", "c", true, T1))))));
+    // to the fan-out of a node
+    samples.add(
+        new FanoutMessage.Event(
+            "r1", new RoomUpdate.EventDelivered(4, new RoomEvent.ReadyChanged("u", "c", true, T1)), Optional.of("a1")));
+    samples.add(
+        new FanoutMessage.Cursors(
+            "r1",
+            new RoomUpdate.Cursors(List.of(new RoomUpdate.CursorMoved("bob", "b1", 0, 0, Optional.empty()))),
+            Optional.empty()));
+    samples.add(new FanoutMessage.Answer("r1", new CommandReply.Accepted("c1", 43), replyTo));
+    samples.add(
+        new FanoutMessage.Answer(
+            "r1", new CommandReply.Rejected("c2", RejectCode.NOT_STORED, "not stored"), replyTo));
+    samples.add(new FanoutMessage.Welcome("r1", new SessionReply.Welcome("a1", fullState()), connection));
+    samples.add(new FanoutMessage.SessionsOpen("r1", Map.of("a1", connection, "b1", otherConnection)));
+    samples.add(new FanoutMessage.SessionClosed("r1", "a1"));
     // state and its parts
     samples.add(RoomState.empty());
     samples.add(fullState());
@@ -320,7 +337,14 @@ class SerializationRoundTripTest {
   void theSamplesCoverEveryConcreteSerializableType() {
     Set<Class<?>> expected = new HashSet<>();
     for (Class<?> family :
-        List.of(RoomCommand.class, RoomEvent.class, RoomUpdate.class, CommandReply.class, SessionReply.class, KeyOp.class)) {
+        List.of(
+            RoomCommand.class,
+            RoomEvent.class,
+            RoomUpdate.class,
+            CommandReply.class,
+            SessionReply.class,
+            KeyOp.class,
+            FanoutMessage.class)) {
       collectConcrete(family, expected);
     }
     expected.addAll(

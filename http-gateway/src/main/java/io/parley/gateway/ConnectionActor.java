@@ -308,6 +308,7 @@ public final class ConnectionActor {
         .onMessage(HistoryRead.class, this::onHistoryRead)
         .onMessage(DrainBacklog.class, m -> continueCatchUp())
         .onMessage(RoomUpdate.Cursors.class, this::onCursors)
+        .onMessage(EncodedUpdates.Cursors.class, c -> onCursors(c.tick()))
         .onMessage(RetryCursors.class, m -> sendHeldCursors())
         .onMessage(OutboundFull.class, this::onOutboundFull)
         .onMessage(IdleCheck.class, m -> Behaviors.same())
@@ -372,7 +373,9 @@ public final class ConnectionActor {
   private Behavior<SessionInbox> joined() {
     return Behaviors.receive(SessionInbox.class)
         .onMessage(FrameArrived.class, this::onFrame)
-        .onMessage(RoomUpdate.EventDelivered.class, this::onEvent)
+        .onMessage(EncodedUpdates.Event.class, e -> onEvent(e.delivered(), e.frame()))
+        .onMessage(RoomUpdate.EventDelivered.class, e -> onEvent(e, null))
+        .onMessage(EncodedUpdates.Cursors.class, this::onEncodedCursors)
         .onMessage(RoomUpdate.Cursors.class, this::onCursors)
         .onMessage(RetryCursors.class, m -> sendHeldCursors())
         .onMessage(OutboundFull.class, this::onOutboundFull)
@@ -494,8 +497,11 @@ public final class ConnectionActor {
     return pendingCommands.remove(commandId);
   }
 
-  /** Delivers each version once, in order: duplicates are dropped, a gap is filled first. */
-  private Behavior<SessionInbox> onEvent(RoomUpdate.EventDelivered delivered) {
+  /**
+   * Delivers each version once, in order: duplicates are dropped, a gap is filled first. {@code
+   * frame} is the event's frame when the node's fan-out encoded it, or null.
+   */
+  private Behavior<SessionInbox> onEvent(RoomUpdate.EventDelivered delivered, String frame) {
     long had = delivery.lastVersion();
     DeliveryOrder.Verdict verdict = delivery.arrived(delivered.version());
     if (verdict == DeliveryOrder.Verdict.DUPLICATE) {
@@ -506,7 +512,7 @@ public final class ConnectionActor {
       stash.stash(delivered);
       return catchingUp();
     }
-    send(encoder.event(delivered.version(), delivered.event()));
+    send(frame != null ? frame : encoder.event(delivered.version(), delivered.event()));
     return Behaviors.same();
   }
 
@@ -524,6 +530,20 @@ public final class ConnectionActor {
     if (!timers.isTimerActive(new RetryCursors())) {
       sendHeldCursors();
     }
+    return Behaviors.same();
+  }
+
+  /** The tick's shared frame fits when nothing is held back and the tick has no own cursor. */
+  private Behavior<SessionInbox> onEncodedCursors(EncodedUpdates.Cursors encoded) {
+    boolean shared =
+        heldCursors.isEmpty()
+            && !timers.isTimerActive(new RetryCursors())
+            && out.size() <= out.capacity() / 2
+            && encoded.tick().cursors().stream().noneMatch(c -> c.sessionId().equals(sessionId));
+    if (!shared) {
+      return onCursors(encoded.tick());
+    }
+    send(encoded.frame());
     return Behaviors.same();
   }
 

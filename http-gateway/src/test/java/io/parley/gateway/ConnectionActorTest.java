@@ -98,7 +98,8 @@ class ConnectionActorTest {
     acks.expectMessage(ConnectionActor.Ack.INSTANCE);
   }
 
-  private void hello(Optional<Long> resume) {
+  /** Opens the session; its id, as the room got it. */
+  private String hello(Optional<Long> resume) {
     connection.tell(
         new ConnectionActor.FrameArrived(
             acks.getRef(),
@@ -106,6 +107,38 @@ class ConnectionActorTest {
     RoomCommand.OpenSession open = room.expectMessageClass(RoomCommand.OpenSession.class);
     open.connection()
         .tell(new SessionReply.Welcome(open.sessionId(), new RoomState(2, java.util.Map.of(), java.util.Map.of(), List.of())));
+    return open.sessionId();
+  }
+
+  @Test
+  void anEventTheNodeEncodedGoesOutAsEncodedAndInOrder() {
+    hello(Optional.empty());
+    frame();
+
+    connection.tell(new EncodedUpdates.Event(change(3), "{\"type\":\"event\",\"version\":3}"));
+    assertThat(socket.receiveMessage()).isEqualTo("{\"type\":\"event\",\"version\":3}");
+    connection.tell(new EncodedUpdates.Event(change(3), "again"));
+    connection.tell(new EncodedUpdates.Event(change(5), "after a gap"));
+
+    assertThat(room.expectMessageClass(RoomCommand.Replay.class).afterVersion()).isEqualTo(3);
+    socket.expectNoMessage();
+  }
+
+  @Test
+  void aCursorFrameTheNodeEncodedIsSharedUnlessItHoldsTheConnectionsOwnCursor() {
+    String own = hello(Optional.empty());
+    frame();
+    RoomUpdate.CursorMoved bob = new RoomUpdate.CursorMoved("bob", "s-bob", 0.1, 0.2, Optional.empty());
+
+    connection.tell(new EncodedUpdates.Cursors(new RoomUpdate.Cursors(List.of(bob)), "shared"));
+    assertThat(socket.receiveMessage()).isEqualTo("shared");
+
+    RoomUpdate.CursorMoved mine = new RoomUpdate.CursorMoved("ann", own, 0.5, 0.5, Optional.empty());
+    connection.tell(new EncodedUpdates.Cursors(new RoomUpdate.Cursors(List.of(mine, bob)), "shared"));
+    JsonNode cursors = frame();
+    assertThat(cursors.path("type").asText()).isEqualTo("cursors");
+    assertThat(cursors.path("cursors")).hasSize(1);
+    assertThat(cursors.path("cursors").get(0).path("sessionId").asText()).isEqualTo("s-bob");
   }
 
   @Test

@@ -3,6 +3,8 @@ package io.parley.benchmarks.jmh;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import io.parley.room.CommandReply;
+import io.parley.room.FanoutStats;
+import io.parley.room.NodeFanout;
 import io.parley.room.OverloadAwareMailbox;
 import io.parley.room.RoomCommand;
 import io.parley.room.RoomEntity;
@@ -79,7 +81,21 @@ final class LiveRoom implements AutoCloseable {
       overrides.put("parley.limits.rates." + kind + ".per-second", 1_000_000);
     }
     Config config = ConfigFactory.parseMap(overrides).withFallback(ConfigFactory.load()).resolve();
-    ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), "jmh-room", config);
+    // the room reaches its connections through the node's fan-out, as on a node
+    ActorSystem<Void> system =
+        ActorSystem.create(
+            Behaviors.setup(
+                context -> {
+                  context.spawn(
+                      NodeFanout.create(
+                          config.getInt("parley.room.fanout-lanes"),
+                          update -> update,
+                          FanoutStats.get(context.getSystem())),
+                      NodeFanout.NAME);
+                  return Behaviors.empty();
+                }),
+            "jmh-room",
+            config);
     RoomSettings settings = RoomSettings.fromConfig(config.getConfig("parley"));
     ActorRef<RoomCommand> entity =
         system.systemActorOf(

@@ -47,9 +47,6 @@ public sealed interface FanoutMessage extends CborSerializable {
   record SessionsOpen(String roomId, Map<String, ActorRef<SessionInbox>> sessions)
       implements FanoutMessage {}
 
-  /**
-   * From a room, when it closes a session, or from the lane itself when the session's connection
-   * stopped: nothing more reaches the connection.
-   */
+  /** From a room, when it closes a session: nothing more reaches the session's connection. */
   record SessionClosed(String roomId, String sessionId) implements FanoutMessage {}
 }

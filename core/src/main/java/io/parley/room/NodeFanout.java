@@ -2,10 +2,12 @@ package io.parley.room;
 
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Function;
 import org.apache.pekko.actor.Address;
 import org.apache.pekko.actor.ActorPath;
@@ -13,6 +15,7 @@ import org.apache.pekko.actor.RootActorPath;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.SupervisorStrategy;
+import org.apache.pekko.actor.typed.Terminated;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.Routers;
@@ -67,6 +70,10 @@ public final class NodeFanout {
     private final Function<RoomUpdate, SessionInbox> prepare;
     private final FanoutStats stats;
     private final Map<String, Map<String, ActorRef<SessionInbox>>> rooms = new HashMap<>();
+    /** The sessions of each watched connection (one, from the gateway; any number in tests). */
+    private final Map<ActorRef<SessionInbox>, Set<RoomSession>> byConnection = new HashMap<>();
+
+    private record RoomSession(String roomId, String sessionId) {}
 
     Lane(ActorContext<FanoutMessage> context, Function<RoomUpdate, SessionInbox> prepare, FanoutStats stats) {
       this.context = context;
@@ -82,6 +89,7 @@ public final class NodeFanout {
           .onMessage(FanoutMessage.Welcome.class, this::onWelcome)
           .onMessage(FanoutMessage.SessionsOpen.class, this::onSessionsOpen)
           .onMessage(FanoutMessage.SessionClosed.class, this::onSessionClosed)
+          .onSignal(Terminated.class, this::onConnectionStopped)
           .build();
     }
 
@@ -122,21 +130,49 @@ public final class NodeFanout {
       Map<String, ActorRef<SessionInbox>> connections =
           rooms.computeIfAbsent(roomId, id -> new LinkedHashMap<>());
       if (connections.putIfAbsent(sessionId, connection) == null) {
-        context.watchWith(connection, new FanoutMessage.SessionClosed(roomId, sessionId));
+        byConnection
+            .computeIfAbsent(
+                connection,
+                watched -> {
+                  context.watch(watched);
+                  return new HashSet<>();
+                })
+            .add(new RoomSession(roomId, sessionId));
       }
     }
 
     private Behavior<FanoutMessage> onSessionClosed(FanoutMessage.SessionClosed closed) {
-      Map<String, ActorRef<SessionInbox>> connections = rooms.get(closed.roomId());
-      ActorRef<SessionInbox> connection =
-          connections == null ? null : connections.remove(closed.sessionId());
-      if (connection != null) {
-        context.unwatch(connection);
-        if (connections.isEmpty()) {
-          rooms.remove(closed.roomId());
+      ActorRef<SessionInbox> connection = forget(closed.roomId(), closed.sessionId());
+      Set<RoomSession> sessions = connection == null ? null : byConnection.get(connection);
+      if (sessions != null) {
+        sessions.remove(new RoomSession(closed.roomId(), closed.sessionId()));
+        if (sessions.isEmpty()) {
+          byConnection.remove(connection);
+          context.unwatch(connection);
         }
       }
       return Behaviors.same();
+    }
+
+    private Behavior<FanoutMessage> onConnectionStopped(Terminated stopped) {
+      Set<RoomSession> sessions = byConnection.remove(stopped.getRef());
+      if (sessions != null) {
+        sessions.forEach(session -> forget(session.roomId(), session.sessionId()));
+      }
+      return Behaviors.same();
+    }
+
+    /** Removes a session; its connection, or null if the session was not open here. */
+    private ActorRef<SessionInbox> forget(String roomId, String sessionId) {
+      Map<String, ActorRef<SessionInbox>> connections = rooms.get(roomId);
+      if (connections == null) {
+        return null;
+      }
+      ActorRef<SessionInbox> connection = connections.remove(sessionId);
+      if (connections.isEmpty()) {
+        rooms.remove(roomId);
+      }
+      return connection;
     }
   }
 }

@@ -143,6 +143,24 @@ class NodeFanoutTest {
   }
 
   @Test
+  void oneConnectionMayHoldSessionsOfSeveralRooms() {
+    TestProbe<SessionInbox> connection = kit.createTestProbe(SessionInbox.class);
+    String first = roomId;
+    String second = roomId + "-b";
+    for (String room : List.of(first, second)) {
+      SessionReply.Welcome welcome = new SessionReply.Welcome("s-" + room, RoomState.empty());
+      fanout.tell(new FanoutMessage.Welcome(room, welcome, connection.getRef()));
+      connection.expectMessage(welcome);
+    }
+    fanout.tell(new FanoutMessage.SessionClosed(first, "s-" + first));
+    fanout.tell(new FanoutMessage.Event(first, event(1), Optional.empty()));
+    fanout.tell(new FanoutMessage.Event(second, event(2), Optional.empty()));
+
+    connection.expectMessage(new Prepared(event(2)));
+    connection.expectNoMessage(QUIET);
+  }
+
+  @Test
   void sessionsOfAStartedRoomAreDeliveredToWithoutAWelcome() {
     TestProbe<SessionInbox> ann = kit.createTestProbe(SessionInbox.class);
     fanout.tell(new FanoutMessage.SessionsOpen(roomId, Map.of("s-ann", ann.getRef())));

@@ -452,9 +452,9 @@ public final class ConnectionActor {
     if (!pendingCommands.add(command.id())) {
       send(
           encoder.error(
-              ErrorCode.INVALID_FIELD,
+              ErrorCode.PROTOCOL_ORDER,
               Optional.of("id"),
-              "a command with this id is still in flight",
+              "a command with this id is still in flight; wait for its answer",
               Optional.of(command.id())));
       return Behaviors.same();
     }

@@ -218,12 +218,14 @@ public final class FailoverBenchmark {
       c.measureFrom(from);
     }
     List<Map<String, Object>> steps = new ArrayList<>();
+    List<Long> stepStarts = new ArrayList<>();
     for (int k = nodes; k >= 1; k--) {
       long pid = pid(k);
       Map<String, Object> step = new LinkedHashMap<>();
       step.put("node", k);
       step.put("sigtermAt", wallClock());
       long t0 = now();
+      stepStarts.add(t0);
       ProcessHandle handle = ProcessHandle.of(pid).orElseThrow();
       handle.destroy();
       log("rolling: SIGTERM to node %d (pid %d)", k, pid);
@@ -260,6 +262,16 @@ public final class FailoverBenchmark {
       m.put("reconnectToWelcomeMs", c.reconnectToWelcomeMs);
       perClient.add(m);
       c.close();
+    }
+    // per step (from its SIGTERM to the next one's): the longest pause that ended in it
+    for (int i = 0; i < steps.size(); i++) {
+      long stepFrom = stepStarts.get(i);
+      long stepTo = i + 1 < stepStarts.size() ? stepStarts.get(i + 1) : to;
+      double longest = 0;
+      for (Client c : all) {
+        longest = Math.max(longest, c.longestPauseEndingIn(stepFrom, stepTo));
+      }
+      steps.get(i).put("longestPauseEndingInThisStepSeconds", round(longest));
     }
     Collections.sort(pauses);
     Map<String, Object> r = new LinkedHashMap<>();
@@ -422,6 +434,28 @@ public final class FailoverBenchmark {
         previous = t;
       }
       return new Pause(longest / 1e9, wallClockAt(endedAt));
+    }
+
+    /** The longest gap between acks (from measureFrom on) whose end lies in [from, to). */
+    double longestPauseEndingIn(long from, long to) {
+      List<Long> times = new ArrayList<>();
+      synchronized (acks) {
+        for (long[] a : acks) {
+          if (a[1] >= measureFrom) {
+            times.add(a[1]);
+          }
+        }
+      }
+      Collections.sort(times);
+      long previous = measureFrom;
+      long longest = 0;
+      for (long t : times) {
+        if (t >= from && t < to) {
+          longest = Math.max(longest, t - previous);
+        }
+        previous = t;
+      }
+      return longest / 1e9;
     }
 
     long unanswered() {

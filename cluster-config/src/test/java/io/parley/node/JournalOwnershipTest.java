@@ -10,6 +10,12 @@ import io.parley.testing.TestDatabase;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.regex.Matcher;
@@ -77,6 +83,83 @@ class JournalOwnershipTest {
         }
       }
     }
+  }
+
+  /**
+   * A cluster whose lease is taken by another cluster (here: the row updated as another cluster's
+   * node would take it) stops serving and exits with status 3, logging why at ERROR; it leaves
+   * the other cluster's row alone.
+   */
+  @Test
+  void aNodeWhoseLeaseIsTakenByAnotherClusterStopsServingAndExitsWith3() throws IOException {
+    String other = "pekko://parley@192.0.2.7:25520#4242";
+    try (TestDatabase.Instance db = TestDatabase.POSTGRESQL.create()) {
+      // renewed every second: the node sees the row taken within about a second
+      Map<String, String> environment = db.environment(Map.of("PARLEY_JOURNAL_OWNER_TTL", "3s"));
+      try (ServerProcess node =
+              ServerProcess.start(
+                  Files.createDirectories(tmp.resolve("taken")),
+                  environment,
+                  Map.of("parley.gateway.drain.reconnect-spread", "0ms"));
+          TestClient ann = TestClient.join(node.port(), "shared", "ann", "Ann")) {
+        ann.send(json("type", "set", "id", "c1", "key", "title", "value", "mine"));
+        assertThat(ann.expectAnswer("c1").path("type").asText()).isEqualTo("ack");
+
+        // as another cluster's node takes the row: a compare-and-set on version
+        assertThat(
+                update(
+                    db,
+                    "UPDATE parley_journal_owner SET holder = '" + other + "',"
+                        + " expires_at = CURRENT_TIMESTAMP + INTERVAL '5 minutes',"
+                        + " version = version + 1 WHERE id = 1"))
+            .isEqualTo(1);
+
+        // it stops serving: its clients are told to go elsewhere and closed, its port closes
+        assertThat(ann.expect("reconnect").path("reason").asText()).isEqualTo("node_shutting_down");
+        assertThat(ann.awaitClosed()).isEqualTo(1000);
+        assertThat(node.awaitExit(Duration.ofSeconds(30))).as(node.log()).isEqualTo(3);
+        assertThat(node.log())
+            .containsPattern(
+                " ERROR .*the journal database .* was taken by another Parley cluster \\(owner "
+                    + Pattern.quote(other)
+                    + " until .*\\); another cluster may now write to it: this node stops serving"
+                    + " rooms and shuts down \\(exit status 3\\)")
+            .doesNotContain("released the journal database");
+        assertThatThrownBy(() -> TestClient.connect(node.port(), "shared"))
+            .as("nothing listens any more")
+            .isInstanceOf(RuntimeException.class);
+      }
+      assertThat(holder(db)).as("the other cluster's hold is left as it was").isEqualTo(other);
+    }
+  }
+
+  /** Runs an update on the test's database, as the node sees it (its schema); returns the rows. */
+  private static int update(TestDatabase.Instance db, String sql) {
+    try (Connection connection = connect(db);
+        Statement statement = connection.createStatement()) {
+      return statement.executeUpdate(sql);
+    } catch (SQLException e) {
+      throw new IllegalStateException(sql, e);
+    }
+  }
+
+  private static String holder(TestDatabase.Instance db) {
+    try (Connection connection = connect(db);
+        Statement statement = connection.createStatement();
+        ResultSet row = statement.executeQuery("SELECT holder FROM parley_journal_owner WHERE id = 1")) {
+      assertThat(row.next()).as("the lease row").isTrue();
+      return row.getString(1);
+    } catch (SQLException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static Connection connect(TestDatabase.Instance db) throws SQLException {
+    Map<String, String> environment = db.environment();
+    return DriverManager.getConnection(
+        environment.get("PARLEY_DB_URL"),
+        environment.get("PARLEY_DB_USER"),
+        environment.get("PARLEY_DB_PASSWORD"));
   }
 
   private ServerProcess start(TestDatabase.Instance db, String name, Map<String, String> extra)

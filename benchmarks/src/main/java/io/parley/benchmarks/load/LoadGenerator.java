@@ -42,6 +42,8 @@ public final class LoadGenerator {
 
   // options
   String url = "ws://127.0.0.1:8080";
+  /** The nodes of --url (comma-separated): client i connects to the (i mod n)-th. */
+  List<String> urls = List.of(url);
   int clients = 100;
   int roomSize = 10;
   double cursorHz = 10;
@@ -50,6 +52,8 @@ public final class LoadGenerator {
   int warmupSeconds = 5;
   int rampUpSeconds = 0;
   long serverPid = -1;
+  /** Every pid of --server-pid (comma-separated): CPU, RSS and threads are their sums. */
+  long[] serverPids = {};
   Path out;
   int connectConcurrency = 64;
   int drainSeconds = 3;
@@ -106,7 +110,10 @@ public final class LoadGenerator {
       }
       String v = args[++i];
       switch (a) {
-        case "--url" -> g.url = v.replaceAll("/+$", "");
+        case "--url" -> {
+          g.urls = java.util.Arrays.stream(v.split(",")).map(u -> u.trim().replaceAll("/+$", "")).toList();
+          g.url = String.join(",", g.urls);
+        }
         case "--clients" -> g.clients = Integer.parseInt(v);
         case "--room-size" -> g.roomSize = Integer.parseInt(v);
         case "--cursor-hz" -> g.cursorHz = Double.parseDouble(v);
@@ -114,7 +121,10 @@ public final class LoadGenerator {
         case "--duration" -> g.durationSeconds = Integer.parseInt(v);
         case "--warmup" -> g.warmupSeconds = Integer.parseInt(v);
         case "--ramp-up" -> g.rampUpSeconds = Integer.parseInt(v);
-        case "--server-pid" -> g.serverPid = Long.parseLong(v);
+        case "--server-pid" -> {
+          g.serverPids = java.util.Arrays.stream(v.split(",")).mapToLong(x -> Long.parseLong(x.trim())).toArray();
+          g.serverPid = g.serverPids[0];
+        }
         case "--out" -> g.out = Path.of(v);
         case "--connect-concurrency" -> g.connectConcurrency = Integer.parseInt(v);
         case "--drain" -> g.drainSeconds = Integer.parseInt(v);
@@ -128,10 +138,12 @@ public final class LoadGenerator {
   static void usage() {
     System.out.println(
         """
-        LoadGenerator --url ws://127.0.0.1:PORT --clients C --room-size S --cursor-hz R
+        LoadGenerator --url ws://127.0.0.1:PORT[,ws://...] --clients C --room-size S --cursor-hz R
                       --durable-per-second D --duration T --warmup W [--server-pid PID]
                       [--out results/NAME.json] [--connect-concurrency 64] [--drain 3]
                       [--ramp-up U]
+          several nodes: --url a,b,c (client i connects to the (i mod n)-th, so a room's clients
+          are spread over the nodes) and --server-pid p1,p2,p3 (CPU, RSS, threads summed).
           rooms load-0, load-1, ... of S clients each (users u<i>); cursors at R Hz per client
           (0: none); acked `set` changes at D per second per client (0: none); measures for T s
           after W s of warm-up, then waits --drain s for the last deliveries. With --ramp-up U
@@ -144,12 +156,12 @@ public final class LoadGenerator {
 
   void run() throws Exception {
     Instant startedAt = Instant.now();
-    ProcStats serverBefore = ProcStats.read(serverPid);
+    ProcStats serverBefore = ProcStats.readAll(serverPids);
     CpuTimes machineBefore = CpuTimes.read();
     timeline =
         new Timeline(
             this::nowMs,
-            serverPid > 0 ? () -> ProcStats.read(serverPid) : null,
+            serverPid > 0 ? () -> ProcStats.readAll(serverPids) : null,
             LoadGenerator::ownCpuNanos,
             CpuTimes::read,
             durablePerSecond > 0);
@@ -222,14 +234,14 @@ public final class LoadGenerator {
     long changesSent0 = changesSent.get();
     long frames0 = framesReceived.get();
     long cursorFrames0 = cursorFramesReceived.get();
-    ProcStats serverStart = ProcStats.read(serverPid);
+    ProcStats serverStart = ProcStats.readAll(serverPids);
     CpuTimes machineStart = CpuTimes.read();
     long ownCpuStart = ownCpuNanos();
     measureStartMs = nowMs();
     System.out.printf("measuring %d s%n", durationSeconds);
     timeline.advance(durationSeconds, Timeline.Phase.MEASURED);
     measureEndMs = nowMs();
-    ProcStats serverEnd = ProcStats.read(serverPid);
+    ProcStats serverEnd = ProcStats.readAll(serverPids);
     CpuTimes machineEnd = CpuTimes.read();
     long ownCpuEnd = ownCpuNanos();
     long cursorSent = cursorMovesSent.get() - cursorSent0;
@@ -325,6 +337,10 @@ public final class LoadGenerator {
     Map<String, Object> srv = new LinkedHashMap<>();
     if (serverPid > 0) {
       srv.put("pid", serverPid);
+      if (serverPids.length > 1) {
+        srv.put("pids", serverPids);
+        srv.put("note", "sums over the nodes' processes");
+      }
       srv.put("rssMiBBeforeConnect", serverBefore.rssMiB());
       srv.put("rssMiBAtMeasureStart", serverStart.rssMiB());
       srv.put("rssMiBAtMeasureEnd", serverEnd.rssMiB());
@@ -398,7 +414,7 @@ public final class LoadGenerator {
       connectStartMs = nowMs();
       http.newWebSocketBuilder()
           .connectTimeout(Duration.ofSeconds(30))
-          .buildAsync(URI.create(url + "/v1/rooms/" + room + "/ws"), this)
+          .buildAsync(URI.create(urls.get(index % urls.size()) + "/v1/rooms/" + room + "/ws"), this)
           .whenComplete(
               (ws, e) -> {
                 if (e != null) {
@@ -670,6 +686,25 @@ public final class LoadGenerator {
   record ProcStats(long rssKiB, long hwmKiB, long threads, long ticks) {
     static final double TICKS_PER_SECOND =
         Double.parseDouble(System.getProperty("clk.tck", "100"));
+
+    /** The sum over {@code pids}; all zeros (as a failed read) when any read fails. */
+    static ProcStats readAll(long[] pids) {
+      long rss = 0;
+      long hwm = 0;
+      long threads = 0;
+      long ticks = 0;
+      for (long pid : pids) {
+        ProcStats one = read(pid);
+        if (one.ticks() == 0) {
+          return new ProcStats(0, 0, 0, 0);
+        }
+        rss += one.rssKiB();
+        hwm += one.hwmKiB();
+        threads += one.threads();
+        ticks += one.ticks();
+      }
+      return new ProcStats(rss, hwm, threads, ticks);
+    }
 
     static ProcStats read(long pid) {
       if (pid <= 0) {

@@ -1,5 +1,8 @@
 package io.parley.node;
 
+import static io.parley.testing.LoadChecks.appliedCommands;
+import static io.parley.testing.LoadChecks.range;
+import static io.parley.testing.LoadChecks.sessionsByUser;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -14,7 +17,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.stream.LongStream;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -214,32 +216,6 @@ class NodeKillTest {
 
   private static LoadClient join(LocalCluster cluster, int node, String room, String user, String label) {
     return LoadClient.join(cluster.port(node), room, user, label, LoadClient.Options.stayOnOneNode(PACE));
-  }
-
-  /** (userId/command id) → version of every {@code state.changed}; fails on a command seen twice. */
-  static Map<String, Long> appliedCommands(List<JsonNode> events) {
-    Map<String, Long> applied = new HashMap<>();
-    for (JsonNode event : events) {
-      if (event.path("kind").asText().equals("state.changed")) {
-        String command = event.path("userId").asText() + "/" + event.path("id").asText();
-        Long before = applied.put(command, event.path("version").asLong());
-        assertThat(before).as("command %s applied once (at %s)", command, before).isNull();
-      }
-    }
-    return applied;
-  }
-
-  static Map<String, Integer> sessionsByUser(JsonNode presenceOrSnapshot) {
-    Map<String, Integer> sessions = new TreeMap<>();
-    for (JsonNode member : presenceOrSnapshot.path("members")) {
-      Integer before = sessions.put(member.path("userId").asText(), member.path("sessions").asInt());
-      assertThat(before).as("one member per user: %s", presenceOrSnapshot).isNull();
-    }
-    return sessions;
-  }
-
-  static List<Long> range(long from, long through) {
-    return LongStream.rangeClosed(from, through).boxed().toList();
   }
 
   private static long millis(long nanos) {

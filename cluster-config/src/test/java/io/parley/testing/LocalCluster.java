@@ -153,6 +153,17 @@ public final class LocalCluster implements AutoCloseable {
     return IntStream.range(0, nodes.length).filter(i -> nodes[i] != null).boxed().toList();
   }
 
+  /** The HTTP ports of the nodes running now (where a client may connect). */
+  public synchronized List<Integer> runningPorts() {
+    List<Integer> ports = new ArrayList<>();
+    for (ServerProcess node : nodes) {
+      if (node != null) {
+        ports.add(node.port());
+      }
+    }
+    return ports;
+  }
+
   /** {@code kill -9} of node {@code i}; returns its exit status. */
   public int kill(int i) {
     ServerProcess node;

@@ -202,6 +202,16 @@ class NodeKillTest {
             "NodeKillTest: %d acked changes, %d commands sent again after a timeout or a lost"
                 + " connection; room at version %d%n",
             all.stream().mapToInt(c -> c.acked().size()).sum(), retried, last);
+        for (LoadClient client : onX) {
+          client.unanswered().ifPresent(id -> System.out.printf(
+              "NodeKillTest: %s's command %s, unanswered at the kill, was %s%n",
+              client, id, appliedAt.containsKey(client.userId() + "/" + id)
+                  ? "applied (once, at " + appliedAt.get(client.userId() + "/" + id) + ")"
+                  : "not applied"));
+        }
+        System.out.printf(
+            "NodeKillTest: longest wait of a survivor from a command's first sending to its ack: %d ms%n",
+            onSurvivors.stream().mapToLong(c -> c.longestAckWait().toMillis()).max().orElse(0));
         all.forEach(c -> c.notes().forEach(n -> System.out.println("  " + c + ": " + n)));
       } catch (AssertionError | RuntimeException e) {
         all.forEach(c -> System.out.println("  " + c + ": " + c.notes()));

@@ -159,10 +159,19 @@ class RollingRestartTest {
             retried,
             slowest.longestPause().toMillis(),
             slowest);
-        Map<String, Long> pauses = new HashMap<>();
-        all.forEach(c -> pauses.put(c.label(), c.longestPause().toMillis()));
-        System.out.println("RollingRestartTest: longest pause per client (ms): " + new TreeMap<>(pauses));
+        Map<String, String> pauses = new TreeMap<>();
+        all.forEach(c -> pauses.put(c.label(), c.longestPause().toMillis() + "/" + c.longestAckWait().toMillis()));
+        System.out.println(
+            "RollingRestartTest: per client, longest pause between progress frames / longest wait"
+                + " from a command's first sending to its ack (ms): " + pauses);
         all.forEach(c -> c.notes().forEach(n -> System.out.println("  " + c + ": " + n)));
+        // a command answered `timeout` is one sharding dropped while it handed its room off (Pekko
+        // delivers at most once): show the nodes' own account of it
+        if (all.stream().anyMatch(c -> c.notes().stream().anyMatch(n -> n.startsWith("rejected")))) {
+          cluster.logs().lines()
+              .filter(line -> line.contains("during hand off") || line.contains("actor.Dropped"))
+              .forEach(line -> System.out.println("RollingRestartTest: node log: " + line));
+        }
       } catch (AssertionError | RuntimeException e) {
         all.forEach(c -> System.out.println("  " + c + ": " + c.notes()));
         System.out.println(cluster.logs());

@@ -113,12 +113,14 @@ public final class LoadClient implements AutoCloseable {
   private final List<Connection> connections = new CopyOnWriteArrayList<>();
   private final List<Received> received = new ArrayList<>(); // guarded by lock
   private final Map<String, JsonNode> answers = new HashMap<>(); // guarded by lock
+  private final Map<String, Long> ownEvents = new HashMap<>(); // guarded by lock: command id → version
   private long lastVersion; // guarded by lock: the last event version applied (or the welcome's)
   private long firstVersion;
 
   private final Map<String, Long> acked = new ConcurrentHashMap<>();
   private final Map<String, Long> ackedAt = new ConcurrentHashMap<>();
   private final Map<String, Long> lastSentAt = new ConcurrentHashMap<>();
+  private final Map<String, Long> firstSentAt = new ConcurrentHashMap<>();
   private final Map<String, Integer> sends = new ConcurrentHashMap<>();
   private final List<String> notes = new CopyOnWriteArrayList<>();
   private final List<String> failures = new CopyOnWriteArrayList<>();
@@ -290,6 +292,18 @@ public final class LoadClient implements AutoCloseable {
     return Duration.ofNanos(longest);
   }
 
+  /**
+   * The longest time from the first sending of a command to its ack, retries and reconnects
+   * included: the longest a user of this client waited for one of its changes.
+   */
+  public Duration longestAckWait() {
+    return Duration.ofNanos(
+        ackedAt.entrySet().stream()
+            .mapToLong(e -> e.getValue() - firstSentAt.get(e.getKey()))
+            .max()
+            .orElse(0));
+  }
+
   /** Waits until an event of version {@code version} or later has arrived. */
   public void awaitVersion(long version, Duration within) {
     long deadline = System.nanoTime() + within.toNanos();
@@ -372,7 +386,9 @@ public final class LoadClient implements AutoCloseable {
       synchronized (lock) {
         answers.remove(id);
       }
-      lastSentAt.put(id, System.nanoTime());
+      long now = System.nanoTime();
+      lastSentAt.put(id, now);
+      firstSentAt.putIfAbsent(id, now);
       int count = sends.merge(id, 1, Integer::sum);
       if (count > 1) {
         notes.add("sends " + id + " again (attempt " + count + ") on " + connection);
@@ -386,12 +402,24 @@ public final class LoadClient implements AutoCloseable {
       }
       switch (answer.path("type").asText() + "/" + answer.path("code").asText()) {
         case "ack/" -> {
+          if (count > 1) {
+            notes.add("acked " + id + " at version " + answer.path("version").asLong() + " on attempt " + count);
+          }
           acked.put(id, answer.path("version").asLong());
           ackedAt.put(id, System.nanoTime());
           return true;
         }
         case "reject/timeout", "reject/overloaded", "reject/rate_limited" -> {
-          notes.add("rejected " + answer);
+          Long applied;
+          synchronized (lock) {
+            applied = ownEvents.get(id);
+          }
+          notes.add(
+              "rejected "
+                  + answer
+                  + (applied == null
+                      ? " (no event of it received)"
+                      : " (its event, version " + applied + ", had arrived)"));
           long retryAfter = Math.max(50, answer.path("retryAfterMs").asLong(0));
           TimeUnit.MILLISECONDS.sleep(retryAfter); // the retry hint, as a client waits it
         }
@@ -532,7 +560,12 @@ public final class LoadClient implements AutoCloseable {
       connection.last = frame;
       switch (frame.path("type").asText()) {
         case "welcome" -> connection.welcome = frame;
-        case "event" -> lastVersion = Math.max(lastVersion, frame.path("version").asLong());
+        case "event" -> {
+          lastVersion = Math.max(lastVersion, frame.path("version").asLong());
+          if (userId.equals(frame.path("userId").asText()) && frame.has("id")) {
+            ownEvents.put(frame.path("id").asText(), frame.path("version").asLong());
+          }
+        }
         case "ack", "reject" -> answers.put(frame.path("id").asText(), frame);
         case "reconnect" -> connection.reconnect = frame;
         case "error" -> {

@@ -12,6 +12,7 @@ import io.parley.testing.RoomReads;
 import io.parley.testing.TestClient;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -198,13 +199,20 @@ class NodeKillTest {
           assertThat(presenceEvents.indexOf("member.away fay"))
               .isLessThan(presenceEvents.indexOf("member.left fay timed_out"));
         }
+        for (String gone : List.of("ann", "fay")) {
+          Instant away = at(cat.events(), "member.away", gone);
+          Instant left = at(cat.events(), "member.left", gone);
+          assertThat(Duration.between(away, left))
+              .as("%s away at %s, left at %s: after the grace period", gone, away, left)
+              .isGreaterThanOrEqualTo(GRACE);
+        }
         System.out.printf(
             "NodeKillTest: %d acked changes, %d commands sent again after a timeout or a lost"
                 + " connection; room at version %d%n",
             all.stream().mapToInt(c -> c.acked().size()).sum(), retried, last);
         for (LoadClient client : onX) {
           client.unanswered().ifPresent(id -> System.out.printf(
-              "NodeKillTest: %s's command %s, unanswered at the kill, was %s%n",
+              "NodeKillTest: %s's command %s, sent and unanswered at the kill, was %s%n",
               client, id, appliedAt.containsKey(client.userId() + "/" + id)
                   ? "applied (once, at " + appliedAt.get(client.userId() + "/" + id) + ")"
                   : "not applied"));
@@ -224,8 +232,20 @@ class NodeKillTest {
     }
   }
 
-  private static LoadClient join(LocalCluster cluster, int node, String room, String user, String label) {
-    return LoadClient.join(cluster.port(node), room, user, label, LoadClient.Options.stayOnOneNode(PACE));
+  private int joined;
+
+  /** Each client a slightly different pace, so that the kill finds them at different points. */
+  private LoadClient join(LocalCluster cluster, int node, String room, String user, String label) {
+    Duration pace = PACE.plusMillis(23L * joined++);
+    return LoadClient.join(cluster.port(node), room, user, label, LoadClient.Options.stayOnOneNode(pace));
+  }
+
+  private static Instant at(List<JsonNode> events, String kind, String userId) {
+    return events.stream()
+        .filter(e -> e.path("kind").asText().equals(kind) && e.path("userId").asText().equals(userId))
+        .map(e -> Instant.parse(e.path("at").asText()))
+        .findFirst()
+        .orElseThrow(() -> new AssertionError("no " + kind + " of " + userId));
   }
 
   private static long millis(long nanos) {

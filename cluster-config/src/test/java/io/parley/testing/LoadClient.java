@@ -205,7 +205,10 @@ public final class LoadClient implements AutoCloseable {
     return ids;
   }
 
-  /** The command in flight when a connection was lost that this client did not send again. */
+  /**
+   * The command sent and not answered when the connection was lost, which this client (one that
+   * does not reconnect) did not send again.
+   */
   public Optional<String> unanswered() {
     return Optional.ofNullable(unanswered);
   }
@@ -374,7 +377,9 @@ public final class LoadClient implements AutoCloseable {
       Connection connection = connection();
       if (connection.closed.isDone()) {
         if (!options.reconnect()) {
-          unanswered = id;
+          if (sends.containsKey(id)) {
+            unanswered = id;
+          }
           return false;
         }
         connection = reconnect(connection);
@@ -383,8 +388,10 @@ public final class LoadClient implements AutoCloseable {
           return false;
         }
       }
+      long versionAtSend;
       synchronized (lock) {
         answers.remove(id);
+        versionAtSend = lastVersion;
       }
       long now = System.nanoTime();
       lastSentAt.put(id, now);
@@ -403,7 +410,12 @@ public final class LoadClient implements AutoCloseable {
       switch (answer.path("type").asText() + "/" + answer.path("code").asText()) {
         case "ack/" -> {
           if (count > 1) {
-            notes.add("acked " + id + " at version " + answer.path("version").asLong() + " on attempt " + count);
+            long version = answer.path("version").asLong();
+            notes.add(
+                "acked " + id + " at version " + version + " on attempt " + count
+                    + (version <= versionAtSend
+                        ? ": the original ack of an earlier attempt, applied once"
+                        : ": applied on this attempt"));
           }
           acked.put(id, answer.path("version").asLong());
           ackedAt.put(id, System.nanoTime());

@@ -19,17 +19,19 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import org.awaitility.Awaitility;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code kill -9} of the node that runs a busy room, in a cluster of three node processes on one
- * PostgreSQL journal. The node killed is the oldest one, so the shard coordinator and the journal's
- * lease holder die with the room. Once the Split Brain Resolver has downed it, the room serves again
- * on a survivor with every acknowledged change; clients on the survivors keep their WebSocket and
- * session and receive every version once, in order; commands retried with the same id are applied
- * at most once; the killed node's members are away, then gone after the grace period, and the
- * others are there exactly once with the right number of sessions.
+ * PostgreSQL journal: the oldest node (the shard coordinator and the journal's lease holder die with
+ * the room), or another one. Once the Split Brain Resolver has downed it, the room serves again on a
+ * survivor with every acknowledged change; clients on the survivors keep their WebSocket and session
+ * and receive every version once, in order; commands retried with the same id are applied at most
+ * once; the killed node's members are away, then gone after the grace period, and the others are
+ * there exactly once with the right number of sessions. The killed node, started again with its
+ * address, rejoins and serves the room as it is.
  */
 class NodeKillTest {
 
@@ -49,10 +51,15 @@ class NodeKillTest {
 
   @TempDir Path work;
 
-  @Test
-  void theRoomOfAKilledNodeServesAgainOnASurvivorWithExactStateAndPresence() {
+  @ParameterizedTest(name = "the killed node is {0}")
+  @ValueSource(strings = {"the oldest", "not the oldest"})
+  void theRoomOfAKilledNodeServesAgainOnASurvivorWithExactStateAndPresence(String which) {
     try (LocalCluster cluster = LocalCluster.start(work, 3, ENVIRONMENT, SETTINGS)) {
-      int x = cluster.oldest();
+      int oldest = cluster.oldest();
+      int x =
+          which.equals("the oldest")
+              ? oldest
+              : cluster.runningNodes().stream().filter(n -> n != oldest).findFirst().orElseThrow();
       List<Integer> survivors = cluster.runningNodes().stream().filter(n -> n != x).toList();
       int s1 = survivors.get(0);
       int s2 = survivors.get(1);
@@ -80,6 +87,7 @@ class NodeKillTest {
             .atMost(Duration.ofSeconds(20))
             .until(() -> all.stream().allMatch(c -> c.acked().size() >= 5));
 
+        long versionAtKill = all.stream().mapToLong(LoadClient::lastVersion).max().orElseThrow();
         long killedAt = System.nanoTime();
         cluster.kill(x);
         for (LoadClient client : onX) {
@@ -104,10 +112,22 @@ class NodeKillTest {
                 .flatMap(java.util.Optional::stream)
                 .min(Long::compare)
                 .orElseThrow();
+        // the room's first new event (a survivor's change, or the killed node's sessions ending)
+        long firstEvent =
+            onSurvivors.stream()
+                .flatMap(c -> c.received().stream())
+                .filter(r -> r.frame().path("type").asText().equals("event"))
+                .filter(r -> r.frame().path("version").asLong() > versionAtKill)
+                .mapToLong(LoadClient.Received::atNanos)
+                .min()
+                .orElseThrow();
         System.out.printf(
-            "NodeKillTest: killed node %d (oldest, hosting room %s); removed from the cluster after"
-                + " %d ms; first ack after the kill at %d ms%n",
-            x, room, millis(removedAt - killedAt), millis(firstAck - killedAt));
+            "NodeKillTest: killed node %d (%s, hosting room %s); removed from the cluster after"
+                + " %d ms; the room's first new event reached a client at %d ms, the first ack of"
+                + " a command sent after the kill at %d ms (clients send again after the 5 s"
+                + " command timeout)%n",
+            x, which, room, millis(removedAt - killedAt), millis(firstEvent - killedAt),
+            millis(firstAck - killedAt));
 
         // members whose only connections were on x leave after the grace period; the others stay,
         // once each, with their sessions on the survivors
@@ -205,6 +225,22 @@ class NodeKillTest {
           assertThat(Duration.between(away, left))
               .as("%s away at %s, left at %s: after the grace period", gone, away, left)
               .isGreaterThanOrEqualTo(GRACE);
+        }
+        // the killed node comes back with its address and data folder: it rejoins the cluster
+        // and serves the room as it is
+        long restarting = System.nanoTime();
+        cluster.restart(x);
+        System.out.printf("NodeKillTest: node %d restarted and rejoined in %d ms%n", x, millis(System.nanoTime() - restarting));
+        try (TestClient yan = TestClient.join(cluster.port(x), room, "yan", "Yan")) {
+          JsonNode snapshot = yan.received().get(0).path("snapshot");
+          assertThat(snapshot.path("version").asLong()).isGreaterThan(last);
+          for (LoadClient client : all) {
+            client.acked().forEach((id, version) ->
+                assertThat(snapshot.path("state").path(LoadClient.keyOf(id)).path("version").asLong())
+                    .as("%s in the welcome on the restarted node", id)
+                    .isEqualTo(version));
+          }
+          assertThat(sessionsByUser(snapshot)).containsAllEntriesOf(expectedSessions).containsEntry("yan", 1);
         }
         System.out.printf(
             "NodeKillTest: %d acked changes, %d commands sent again after a timeout or a lost"

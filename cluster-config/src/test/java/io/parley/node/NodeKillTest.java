@@ -141,6 +141,7 @@ class NodeKillTest {
                     p -> sessionsByUser(p).equals(expectedSessions));
         assertThat(presence.path("members"))
             .allSatisfy(m -> assertThat(m.path("status").asText()).isEqualTo("online"));
+        assertThat(cluster.hostOf(room)).as("the room's node after the failover").isIn(s1, s2);
         Awaitility.await("the load goes on after the failover")
             .atMost(Duration.ofSeconds(20))
             .until(() -> onSurvivors.stream().allMatch(c -> c.acked().size() >= ackedAtRecovery.get(c) + 3));

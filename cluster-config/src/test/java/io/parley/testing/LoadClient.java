@@ -413,9 +413,7 @@ public final class LoadClient implements AutoCloseable {
             long version = answer.path("version").asLong();
             notes.add(
                 "acked " + id + " at version " + version + " on attempt " + count
-                    + (version <= versionAtSend
-                        ? ": the original ack of an earlier attempt, applied once"
-                        : ": applied on this attempt"));
+                    + " (sent again when it had applied version " + versionAtSend + ")");
           }
           acked.put(id, answer.path("version").asLong());
           ackedAt.put(id, System.nanoTime());

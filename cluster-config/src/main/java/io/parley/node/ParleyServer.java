@@ -96,7 +96,7 @@ public final class ParleyServer {
               .spawn(
                   NodeFanout.create(
                       parley.getInt("room.fanout-lanes"),
-                      EncodedUpdates.preparedWith(encoder),
+                      EncodedUpdates.encodedWith(encoder),
                       FanoutStats.get(system)),
                   NodeFanout.NAME)
               .toCompletableFuture()

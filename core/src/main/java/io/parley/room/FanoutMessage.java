@@ -41,8 +41,9 @@ public sealed interface FanoutMessage extends CborSerializable {
       implements FanoutMessage {}
 
   /**
-   * From a room that started (after passivation, a crash or a move to another node): its open
-   * sessions on the node, so that the lane holds them even if it lost them.
+   * From a room that started with open sessions (after a crash or a move to another node): its
+   * open sessions on the node, so that the lane holds them even if it lost them, and tells each
+   * connection that the room restarted ({@link NodeFanout.Delivery#roomRestarted}).
    */
   record SessionsOpen(String roomId, Map<String, ActorRef<SessionInbox>> sessions)
       implements FanoutMessage {}

@@ -8,7 +8,6 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.function.Function;
 import org.apache.pekko.actor.Address;
 import org.apache.pekko.actor.ActorPath;
 import org.apache.pekko.actor.RootActorPath;
@@ -42,17 +41,44 @@ public final class NodeFanout {
 
   private NodeFanout() {}
 
+  /** How the node's connections take what the fan-out hands them: the gateway's part. */
+  public interface Delivery {
+
+    /** What every connection of a room gets for an update; prepared once per node. */
+    SessionInbox prepare(RoomUpdate update);
+
+    /**
+     * What a connection gets when its room started again (after a crash or a move) with the
+     * connection's session open, if anything.
+     */
+    Optional<SessionInbox> roomRestarted(String roomId);
+
+    /** Updates as they are and no notice: for a room without a gateway (tests, benchmarks). */
+    static Delivery asIs() {
+      return new Delivery() {
+        @Override
+        public SessionInbox prepare(RoomUpdate update) {
+          return update;
+        }
+
+        @Override
+        public Optional<SessionInbox> roomRestarted(String roomId) {
+          return Optional.empty();
+        }
+      };
+    }
+  }
+
   /**
    * The fan-out, {@code lanes} actors behind a router that hashes the room id; spawn it as
-   * {@link #NAME}. {@code prepare} turns an update into what a connection receives.
+   * {@link #NAME}.
    */
-  public static Behavior<FanoutMessage> create(
-      int lanes, Function<RoomUpdate, SessionInbox> prepare, FanoutStats stats) {
+  public static Behavior<FanoutMessage> create(int lanes, Delivery delivery, FanoutStats stats) {
     if (lanes < 1) {
       throw new IllegalArgumentException("parley.room.fanout-lanes must be at least 1");
     }
     Behavior<FanoutMessage> lane =
-        Behaviors.supervise(Behaviors.<FanoutMessage>setup(context -> new Lane(context, prepare, stats).behavior()))
+        Behaviors.supervise(Behaviors.<FanoutMessage>setup(context -> new Lane(context, delivery, stats).behavior()))
             .onFailure(SupervisorStrategy.resume());
     return Routers.pool(lanes, lane)
         .withConsistentHashingRouting(VIRTUAL_NODES_FACTOR, FanoutMessage::roomId);
@@ -67,7 +93,7 @@ public final class NodeFanout {
   private static final class Lane {
 
     private final ActorContext<FanoutMessage> context;
-    private final Function<RoomUpdate, SessionInbox> prepare;
+    private final Delivery delivery;
     private final FanoutStats stats;
     private final Map<String, Map<String, ActorRef<SessionInbox>>> rooms = new HashMap<>();
     /** The sessions of each watched connection (one, from the gateway; any number in tests). */
@@ -75,9 +101,9 @@ public final class NodeFanout {
 
     private record RoomSession(String roomId, String sessionId) {}
 
-    Lane(ActorContext<FanoutMessage> context, Function<RoomUpdate, SessionInbox> prepare, FanoutStats stats) {
+    Lane(ActorContext<FanoutMessage> context, Delivery delivery, FanoutStats stats) {
       this.context = context;
-      this.prepare = prepare;
+      this.delivery = delivery;
       this.stats = stats;
     }
 
@@ -104,7 +130,7 @@ public final class NodeFanout {
           });
       stats.received(recipients.size());
       if (!recipients.isEmpty()) {
-        SessionInbox prepared = prepare.apply(update);
+        SessionInbox prepared = delivery.prepare(update);
         recipients.forEach(connection -> connection.tell(prepared));
       }
       return Behaviors.same();
@@ -122,7 +148,13 @@ public final class NodeFanout {
     }
 
     private Behavior<FanoutMessage> onSessionsOpen(FanoutMessage.SessionsOpen open) {
-      open.sessions().forEach((sessionId, connection) -> open(open.roomId(), sessionId, connection));
+      Optional<SessionInbox> notice = delivery.roomRestarted(open.roomId());
+      open.sessions()
+          .forEach(
+              (sessionId, connection) -> {
+                open(open.roomId(), sessionId, connection);
+                notice.ifPresent(connection::tell);
+              });
       return Behaviors.same();
     }
 

@@ -46,9 +46,17 @@ class NodeFanoutTest {
         kit.spawn(
             NodeFanout.create(
                 3,
-                update -> {
-                  prepared.incrementAndGet();
-                  return new Prepared(update);
+                new NodeFanout.Delivery() {
+                  @Override
+                  public SessionInbox prepare(RoomUpdate update) {
+                    prepared.incrementAndGet();
+                    return new Prepared(update);
+                  }
+
+                  @Override
+                  public Optional<SessionInbox> roomRestarted(String roomId) {
+                    return Optional.of(new Restarted(roomId));
+                  }
                 },
                 FanoutStats.get(kit.system())),
             NodeFanout.NAME);
@@ -66,6 +74,9 @@ class NodeFanoutTest {
 
   /** What the test's fan-out hands to connections: the update, wrapped once; never leaves the node. */
   record Prepared(RoomUpdate update) implements SessionInbox, NoSerializationVerificationNeeded {}
+
+  /** The test's notice that a connection's room started again. */
+  record Restarted(String roomId) implements SessionInbox, NoSerializationVerificationNeeded {}
 
   private TestProbe<SessionInbox> welcomed(String sessionId) {
     TestProbe<SessionInbox> connection = kit.createTestProbe(SessionInbox.class);
@@ -161,13 +172,15 @@ class NodeFanoutTest {
   }
 
   @Test
-  void sessionsOfAStartedRoomAreDeliveredToWithoutAWelcome() {
+  void theSessionsOfARestartedRoomAreToldAndDeliveredToWithoutAWelcome() {
     TestProbe<SessionInbox> ann = kit.createTestProbe(SessionInbox.class);
     fanout.tell(new FanoutMessage.SessionsOpen(roomId, Map.of("s-ann", ann.getRef())));
     fanout.tell(new FanoutMessage.SessionsOpen(roomId, Map.of("s-ann", ann.getRef())));
 
     publish(7, Optional.empty());
 
+    ann.expectMessage(new Restarted(roomId));
+    ann.expectMessage(new Restarted(roomId));
     ann.expectMessage(new Prepared(event(7)));
     ann.expectNoMessage(QUIET);
   }

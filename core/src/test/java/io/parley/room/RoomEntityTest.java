@@ -70,7 +70,7 @@ class RoomEntityTest {
   static void startActorSystem() {
     kit = ActorTestKit.create("RoomEntityTest", TestConfig.actorSystem());
     // rooms reach their connections (here probes) through the node's fan-out, as on a node
-    kit.spawn(NodeFanout.create(2, update -> update, FanoutStats.get(kit.system())), NodeFanout.NAME);
+    kit.spawn(NodeFanout.create(2, NodeFanout.Delivery.asIs(), FanoutStats.get(kit.system())), NodeFanout.NAME);
   }
 
   @AfterAll

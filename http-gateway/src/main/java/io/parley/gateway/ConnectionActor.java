@@ -382,6 +382,7 @@ public final class ConnectionActor {
         .onMessage(CommandReply.Accepted.class, this::onAccepted)
         .onMessage(CommandReply.Rejected.class, this::onRejected)
         .onMessage(CommandTimedOut.class, this::onCommandTimedOut)
+        .onMessage(EncodedUpdates.RoomRestarted.class, this::onRoomRestarted)
         .onMessage(IdleCheck.class, this::onIdleCheck)
         .onMessage(Reconnect.class, this::reconnect)
         .onMessage(StreamEnded.class, m -> socketGone())
@@ -487,6 +488,24 @@ public final class ConnectionActor {
               timedOut.id(),
               RejectCode.TIMEOUT,
               "the room did not answer within " + settings.commandTimeout().toMillis() + " ms; the change may or may not have been applied"));
+    }
+    return Behaviors.same();
+  }
+
+  /**
+   * The room started again: what it has not answered may have died with its last incarnation
+   * (a node killed, a command dropped in a hand-off) or been applied by it. Waiting out the
+   * command timeout would tell the client nothing more, so it learns now, as after a timeout,
+   * and sends the commands again (same ids, which the room recognises if they were applied).
+   */
+  private Behavior<SessionInbox> onRoomRestarted(EncodedUpdates.RoomRestarted restarted) {
+    for (String id : List.copyOf(pendingCommands)) {
+      settle(id);
+      send(
+          encoder.reject(
+              id,
+              RejectCode.TIMEOUT,
+              "the room restarted before it answered; the change may or may not have been applied"));
     }
     return Behaviors.same();
   }

@@ -1,9 +1,10 @@
 package io.parley.gateway;
 
 import io.parley.protocol.FrameEncoder;
+import io.parley.room.NodeFanout;
 import io.parley.room.RoomUpdate;
 import io.parley.room.SessionInbox;
-import java.util.function.Function;
+import java.util.Optional;
 import org.apache.pekko.actor.NoSerializationVerificationNeeded;
 
 /**
@@ -24,16 +25,30 @@ public final class EncodedUpdates {
   record Cursors(RoomUpdate.Cursors tick, String frame)
       implements SessionInbox, NoSerializationVerificationNeeded {}
 
+  /**
+   * The room of the connection started again with its session open (after a crash or a move):
+   * the commands it has not answered may have been lost with the room's last incarnation.
+   */
+  record RoomRestarted(String roomId) implements SessionInbox, NoSerializationVerificationNeeded {}
+
   private EncodedUpdates() {}
 
-  /** What the fan-out of a node prepares once per update, for {@code NodeFanout.create}. */
-  public static Function<RoomUpdate, SessionInbox> preparedWith(FrameEncoder encoder) {
-    return update -> {
-      if (update instanceof RoomUpdate.EventDelivered delivered) {
-        return new Event(delivered, encoder.event(delivered.version(), delivered.event()));
+  /** How the fan-out of a node hands updates to the gateway's connections: encoded, once. */
+  public static NodeFanout.Delivery encodedWith(FrameEncoder encoder) {
+    return new NodeFanout.Delivery() {
+      @Override
+      public SessionInbox prepare(RoomUpdate update) {
+        if (update instanceof RoomUpdate.EventDelivered delivered) {
+          return new Event(delivered, encoder.event(delivered.version(), delivered.event()));
+        }
+        RoomUpdate.Cursors tick = (RoomUpdate.Cursors) update;
+        return new Cursors(tick, encoder.cursors(tick.cursors()));
       }
-      RoomUpdate.Cursors tick = (RoomUpdate.Cursors) update;
-      return new Cursors(tick, encoder.cursors(tick.cursors()));
+
+      @Override
+      public Optional<SessionInbox> roomRestarted(String roomId) {
+        return Optional.of(new RoomRestarted(roomId));
+      }
     };
   }
 }

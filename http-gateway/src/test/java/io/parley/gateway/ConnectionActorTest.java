@@ -11,6 +11,7 @@ import io.parley.protocol.ClientFrame;
 import io.parley.protocol.DecodeResult;
 import io.parley.protocol.FrameEncoder;
 import io.parley.room.KeyOp;
+import io.parley.room.CommandReply;
 import io.parley.room.RoomCommand;
 import io.parley.room.RoomEntity;
 import io.parley.room.RoomEvent;
@@ -20,12 +21,14 @@ import io.parley.room.SessionInbox;
 import io.parley.room.SessionReply;
 import java.time.Instant;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
+import org.apache.pekko.actor.testkit.typed.javadsl.FishingOutcomes;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.cluster.sharding.typed.testkit.javadsl.TestEntityRef;
@@ -108,6 +111,34 @@ class ConnectionActorTest {
     open.connection()
         .tell(new SessionReply.Welcome(open.sessionId(), new RoomState(2, java.util.Map.of(), java.util.Map.of(), List.of())));
     return open.sessionId();
+  }
+
+  @Test
+  void whenTheRoomRestartsItsUnansweredCommandsAreAnsweredTimeoutAtOnce() {
+    hello(Optional.empty());
+    frame();
+    connection.tell(
+        new ConnectionActor.FrameArrived(
+            acks.getRef(), new DecodeResult.Decoded(new ClientFrame.Ready("c1", true))));
+    RoomCommand.SetReady sent =
+        (RoomCommand.SetReady)
+            room.fishForMessage(
+                    Duration.ofSeconds(3),
+                    m ->
+                        m instanceof RoomCommand.SetReady
+                            ? FishingOutcomes.complete()
+                            : FishingOutcomes.continueAndIgnore())
+                .get(0);
+
+    connection.tell(new EncodedUpdates.RoomRestarted("r"));
+
+    JsonNode reject = frame();
+    assertThat(reject.path("type").asText()).isEqualTo("reject");
+    assertThat(reject.path("id").asText()).isEqualTo("c1");
+    assertThat(reject.path("code").asText()).isEqualTo("timeout");
+    // the first incarnation's answer, if it comes after all, is not sent a second time
+    sent.replyTo().tell(new CommandReply.Accepted("c1", 3));
+    socket.expectNoMessage();
   }
 
   @Test

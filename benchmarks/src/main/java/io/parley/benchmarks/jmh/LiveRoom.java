@@ -89,7 +89,7 @@ final class LiveRoom implements AutoCloseable {
                   context.spawn(
                       NodeFanout.create(
                           config.getInt("parley.room.fanout-lanes"),
-                          update -> update,
+                          NodeFanout.Delivery.asIs(),
                           FanoutStats.get(context.getSystem())),
                       NodeFanout.NAME);
                   return Behaviors.empty();

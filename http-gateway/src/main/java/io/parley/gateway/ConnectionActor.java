@@ -69,6 +69,9 @@ public final class ConnectionActor {
 
   private record CommandTimedOut(String id) implements SessionInbox {}
 
+  /** How long a command waits once its room started again; the timer of the same key replaces. */
+  private record CommandTimedOutAfterRestart(String id) implements SessionInbox {}
+
   /** The room did not confirm a {@code leave} within {@code command-timeout}. */
   private record LeaveTimedOut() implements SessionInbox {}
 
@@ -382,6 +385,14 @@ public final class ConnectionActor {
         .onMessage(CommandReply.Accepted.class, this::onAccepted)
         .onMessage(CommandReply.Rejected.class, this::onRejected)
         .onMessage(CommandTimedOut.class, this::onCommandTimedOut)
+        .onMessage(
+            CommandTimedOutAfterRestart.class,
+            timedOut ->
+                timedOut(
+                    timedOut.id(),
+                    "the room started again and did not answer within "
+                        + settings.commandTimeoutAfterRoomRestart().toMillis()
+                        + " ms"))
         .onMessage(EncodedUpdates.RoomRestarted.class, this::onRoomRestarted)
         .onMessage(IdleCheck.class, this::onIdleCheck)
         .onMessage(Reconnect.class, this::reconnect)
@@ -482,30 +493,33 @@ public final class ConnectionActor {
   }
 
   private Behavior<SessionInbox> onCommandTimedOut(CommandTimedOut timedOut) {
-    if (pendingCommands.remove(timedOut.id())) {
+    return timedOut(
+        timedOut.id(),
+        "the room did not answer within " + settings.commandTimeout().toMillis() + " ms");
+  }
+
+  private Behavior<SessionInbox> timedOut(String id, String why) {
+    if (pendingCommands.remove(id)) {
       send(
           encoder.reject(
-              timedOut.id(),
-              RejectCode.TIMEOUT,
-              "the room did not answer within " + settings.commandTimeout().toMillis() + " ms; the change may or may not have been applied"));
+              id, RejectCode.TIMEOUT, why + "; the change may or may not have been applied"));
     }
     return Behaviors.same();
   }
 
   /**
-   * The room started again: what it has not answered may have died with its last incarnation
-   * (a node killed, a command dropped in a hand-off) or been applied by it. Waiting out the
-   * command timeout would tell the client nothing more, so it learns now, as after a timeout,
-   * and sends the commands again (same ids, which the room recognises if they were applied).
+   * The room started again. A command it has not answered is usually waiting for it (sharding
+   * holds what arrives during a move) and is answered in milliseconds; but it may have died with
+   * the room's last incarnation (a node killed, a command dropped in a hand-off). Rather than
+   * wait out the whole command timeout for that, the client learns it soon, as a timeout, and
+   * sends it again (same id, which the room recognises if it was applied).
    */
   private Behavior<SessionInbox> onRoomRestarted(EncodedUpdates.RoomRestarted restarted) {
-    for (String id : List.copyOf(pendingCommands)) {
-      settle(id);
-      send(
-          encoder.reject(
-              id,
-              RejectCode.TIMEOUT,
-              "the room restarted before it answered; the change may or may not have been applied"));
+    for (String id : pendingCommands) {
+      timers.startSingleTimer(
+          new CommandTimedOut(id),
+          new CommandTimedOutAfterRestart(id),
+          settings.commandTimeoutAfterRoomRestart());
     }
     return Behaviors.same();
   }

@@ -17,6 +17,7 @@ import io.parley.persistence.LiveRoomEvents;
 import io.parley.persistence.RoomHistory;
 import io.parley.protocol.FrameDecoder;
 import io.parley.protocol.FrameEncoder;
+import io.parley.room.FanoutMessage;
 import io.parley.room.FanoutStats;
 import io.parley.room.NodeFanout;
 import io.parley.room.RoomSettings;
@@ -25,6 +26,7 @@ import io.parley.validation.FieldValidator;
 import java.time.Clock;
 import java.util.concurrent.CompletionStage;
 import org.apache.pekko.Done;
+import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.SpawnProtocol;
 import org.apache.pekko.http.javadsl.Http;
@@ -92,7 +94,8 @@ public final class ParleyServer {
       GatewayDrain drain = new GatewayDrain(gateway);
       Rooms rooms = Rooms.start(system, roomSettings);
       spawner.spawn(rooms.overloadResponder(system), "room-overload").toCompletableFuture().get();
-      spawner
+      ActorRef<FanoutMessage> fanout =
+          spawner
               .spawn(
                   NodeFanout.create(
                       parley.getInt("room.fanout-lanes"),
@@ -101,6 +104,7 @@ public final class ParleyServer {
                   NodeFanout.NAME)
               .toCompletableFuture()
               .get();
+      spawner.spawn(NodeLossWatch.create(fanout), "node-loss-watch").toCompletableFuture().get();
       WebSocketConnections connections =
           new WebSocketConnections(
               system,

@@ -124,8 +124,8 @@ class NodeKillTest {
         System.out.printf(
             "NodeKillTest: killed node %d (%s, hosting room %s); removed from the cluster after"
                 + " %d ms; the room's first new event reached a client at %d ms, the first ack of"
-                + " a command sent after the kill at %d ms (clients send again after the 5 s"
-                + " command timeout)%n",
+                + " a command sent after the kill at %d ms (a lost command times out 1 s after"
+                + " its node learns the dead node was removed, and its client sends it again)%n",
             x, which, room, millis(removedAt - killedAt), millis(firstEvent - killedAt),
             millis(firstAck - killedAt));
 

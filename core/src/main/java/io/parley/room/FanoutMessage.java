@@ -50,4 +50,17 @@ public sealed interface FanoutMessage extends CborSerializable {
 
   /** From a room, when it closes a session: nothing more reaches the session's connection. */
   record SessionClosed(String roomId, String sessionId) implements FanoutMessage {}
+
+  /**
+   * From this node, to every lane: a node left the cluster without handing its rooms off (it
+   * was downed: killed, crashed, cut off). Any room may have run there and start again
+   * elsewhere, so every connection gets the room-restarted notice. Of no room: {@link #roomId}
+   * is empty.
+   */
+  record NodeLost(String address) implements FanoutMessage {
+    @Override
+    public String roomId() {
+      return "";
+    }
+  }
 }

@@ -81,7 +81,8 @@ public final class NodeFanout {
         Behaviors.supervise(Behaviors.<FanoutMessage>setup(context -> new Lane(context, delivery, stats).behavior()))
             .onFailure(SupervisorStrategy.resume());
     return Routers.pool(lanes, lane)
-        .withConsistentHashingRouting(VIRTUAL_NODES_FACTOR, FanoutMessage::roomId);
+        .withConsistentHashingRouting(VIRTUAL_NODES_FACTOR, FanoutMessage::roomId)
+        .withBroadcastPredicate(message -> message instanceof FanoutMessage.NodeLost);
   }
 
   /** Where the fan-out of the node at {@code address} runs. */
@@ -115,6 +116,7 @@ public final class NodeFanout {
           .onMessage(FanoutMessage.Welcome.class, this::onWelcome)
           .onMessage(FanoutMessage.SessionsOpen.class, this::onSessionsOpen)
           .onMessage(FanoutMessage.SessionClosed.class, this::onSessionClosed)
+          .onMessage(FanoutMessage.NodeLost.class, this::onNodeLost)
           .onSignal(Terminated.class, this::onConnectionStopped)
           .build();
     }
@@ -183,6 +185,15 @@ public final class NodeFanout {
           context.unwatch(connection);
         }
       }
+      return Behaviors.same();
+    }
+
+    private Behavior<FanoutMessage> onNodeLost(FanoutMessage.NodeLost lost) {
+      rooms.forEach(
+          (roomId, connections) ->
+              delivery
+                  .roomRestarted(roomId)
+                  .ifPresent(notice -> connections.values().forEach(c -> c.tell(notice))));
       return Behaviors.same();
     }
 

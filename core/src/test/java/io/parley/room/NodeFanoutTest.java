@@ -186,6 +186,24 @@ class NodeFanoutTest {
   }
 
   @Test
+  void aLostNodeIsToldToTheConnectionsOfEveryRoomOnEveryLane() {
+    List<TestProbe<SessionInbox>> connections = new java.util.ArrayList<>();
+    for (int room = 0; room < 12; room++) {
+      TestProbe<SessionInbox> connection = kit.createTestProbe(SessionInbox.class);
+      SessionReply.Welcome welcome = new SessionReply.Welcome("s", RoomState.empty());
+      fanout.tell(new FanoutMessage.Welcome(roomId + "-" + room, welcome, connection.getRef()));
+      connection.expectMessage(welcome);
+      connections.add(connection);
+    }
+
+    fanout.tell(new FanoutMessage.NodeLost("pekko://parley@127.0.0.1:25521"));
+
+    for (int room = 0; room < 12; room++) {
+      connections.get(room).expectMessage(new Restarted(roomId + "-" + room));
+    }
+  }
+
+  @Test
   void anAnswerFollowsTheEventsSentBeforeIt() {
     TestProbe<SessionInbox> ann = welcomed("s-ann");
     for (long version = 1; version <= 20; version++) {

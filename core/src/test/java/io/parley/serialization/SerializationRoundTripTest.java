@@ -259,6 +259,7 @@ class SerializationRoundTripTest {
     samples.add(new FanoutMessage.Welcome("r1", new SessionReply.Welcome("a1", fullState()), connection));
     samples.add(new FanoutMessage.SessionsOpen("r1", Map.of("a1", connection, "b1", otherConnection)));
     samples.add(new FanoutMessage.SessionClosed("r1", "a1"));
+    samples.add(new FanoutMessage.NodeLost("pekko://parley@127.0.0.1:25521"));
     // state and its parts
     samples.add(RoomState.empty());
     samples.add(fullState());

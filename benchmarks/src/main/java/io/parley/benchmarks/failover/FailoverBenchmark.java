@@ -116,6 +116,16 @@ public final class FailoverBenchmark {
 
   // ---------------------------------------------------------------- failover
 
+  private int busiestOtherThan(int oldest, Map<String, Set<String>> shards) {
+    int busiest = oldest % nodes + 1;
+    for (int node = 1; node <= nodes; node++) {
+      if (node != oldest && shards.get("" + node).size() > shards.get("" + busiest).size()) {
+        busiest = node;
+      }
+    }
+    return busiest;
+  }
+
   List<Map<String, Object>> failovers() throws Exception {
     List<Map<String, Object>> trials = new ArrayList<>();
     touchEveryShard();
@@ -123,8 +133,10 @@ public final class FailoverBenchmark {
       // even trials kill the oldest node (it runs the shard coordinator and the journal lease's
       // singleton, which move too), odd ones another node
       int oldest = oldestNode();
-      int target = trial % 2 == 0 ? oldest : oldest % nodes + 1;
       Map<String, Set<String>> shards = shardsByNode();
+      // a node started again hosts no shard until the coordinator rebalances: of the others,
+      // the one hosting the most
+      int target = trial % 2 == 0 ? oldest : busiestOtherThan(oldest, shards);
       if (shards.get("" + target).isEmpty()) {
         throw new IllegalStateException("node " + target + " hosts no shard: " + shards);
       }

@@ -6,6 +6,7 @@ import static io.parley.testing.LoadChecks.sessionsByUser;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.parley.testing.LoadChecks;
 import io.parley.testing.LoadClient;
 import io.parley.testing.LocalCluster;
 import io.parley.testing.RoomReads;
@@ -259,8 +260,7 @@ class NodeKillTest {
             onSurvivors.stream().mapToLong(c -> c.longestAckWait().toMillis()).max().orElse(0));
         all.forEach(c -> c.notes().forEach(n -> System.out.println("  " + c + ": " + n)));
       } catch (AssertionError | RuntimeException e) {
-        all.forEach(c -> System.out.println("  " + c + ": " + c.notes()));
-        System.out.println(cluster.logs());
+        LoadChecks.printDiagnostics(all, cluster);
         throw e;
       } finally {
         all.forEach(LoadClient::close);

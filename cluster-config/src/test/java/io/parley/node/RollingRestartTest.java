@@ -6,6 +6,7 @@ import static io.parley.testing.LoadChecks.sessionsByUser;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.parley.testing.LoadChecks;
 import io.parley.testing.LoadClient;
 import io.parley.testing.LocalCluster;
 import io.parley.testing.RoomReads;
@@ -173,8 +174,7 @@ class RollingRestartTest {
               .forEach(line -> System.out.println("RollingRestartTest: node log: " + line));
         }
       } catch (AssertionError | RuntimeException e) {
-        all.forEach(c -> System.out.println("  " + c + ": " + c.notes()));
-        System.out.println(cluster.logs());
+        LoadChecks.printDiagnostics(all, cluster);
         throw e;
       } finally {
         all.forEach(LoadClient::close);

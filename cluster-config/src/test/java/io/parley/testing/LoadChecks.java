@@ -44,4 +44,10 @@ public final class LoadChecks {
   public static List<Long> range(long from, long through) {
     return LongStream.rangeClosed(from, through).boxed().toList();
   }
+
+  /** What a failed load test prints before it throws: what each client noted, the nodes' logs. */
+  public static void printDiagnostics(List<LoadClient> clients, LocalCluster cluster) {
+    clients.forEach(client -> System.out.println("  " + client + ": " + client.notes()));
+    System.out.println(cluster.logs());
+  }
 }

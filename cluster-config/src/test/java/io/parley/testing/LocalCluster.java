@@ -3,10 +3,6 @@ package io.parley.testing;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -40,8 +36,6 @@ import org.awaitility.Awaitility;
 public final class LocalCluster implements AutoCloseable {
 
   private static final Duration FORMATION = Duration.ofSeconds(60);
-  private static final HttpClient HTTP =
-      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
   /** {@code pekko.cluster.sharding.number-of-shards} in {@code parley/cluster/base.conf}. */
   private static final int NUMBER_OF_SHARDS = 100;
@@ -247,7 +241,7 @@ public final class LocalCluster implements AutoCloseable {
 
   /** The {@code /cluster/members} answer of node {@code i}'s management port. */
   public JsonNode members(int i) {
-    return getJson(managementPorts[i], "/cluster/members");
+    return Management.json(managementPorts[i], "/cluster/members");
   }
 
   /**
@@ -265,7 +259,7 @@ public final class LocalCluster implements AutoCloseable {
             () -> {
               List<Integer> hosts = new ArrayList<>();
               for (int n : runningNodes()) {
-                for (JsonNode region : getJson(managementPorts[n], "/cluster/shards/Room").path("regions")) {
+                for (JsonNode region : Management.json(managementPorts[n], "/cluster/shards/Room").path("regions")) {
                   if (shard.equals(region.path("shardId").asText())) {
                     hosts.add(n);
                   }
@@ -405,25 +399,5 @@ public final class LocalCluster implements AutoCloseable {
       throw new IllegalStateException("node " + i + " is not running");
     }
     return node;
-  }
-
-  private static JsonNode getJson(int port, String path) {
-    try {
-      HttpResponse<String> response =
-          HTTP.send(
-              HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-                  .timeout(Duration.ofSeconds(3))
-                  .build(),
-              HttpResponse.BodyHandlers.ofString());
-      if (response.statusCode() != 200) {
-        throw new IllegalStateException(path + " answered " + response.statusCode() + ": " + response.body());
-      }
-      return TestClient.JSON.readTree(response.body());
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
-    }
   }
 }

@@ -33,7 +33,7 @@ public final class Management {
     }
   }
 
-  /** The JSON body of {@code path} on the management port {@code port}; fails unless 200. */
+  /** The JSON body of {@code path} on the management port {@code port}; throws unless 200. */
   public static com.fasterxml.jackson.databind.JsonNode json(int port, String path) {
     try {
       HttpResponse<String> response =
@@ -43,7 +43,7 @@ public final class Management {
                   .build(),
               HttpResponse.BodyHandlers.ofString());
       if (response.statusCode() != 200) {
-        throw new AssertionError(path + " answered " + response.statusCode() + ": " + response.body());
+        throw new IllegalStateException(path + " answered " + response.statusCode() + ": " + response.body());
       }
       return TestClient.JSON.readTree(response.body());
     } catch (IOException e) {

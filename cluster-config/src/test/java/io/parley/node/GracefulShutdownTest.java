@@ -21,6 +21,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.LongStream;
 import org.awaitility.Awaitility;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -65,6 +66,27 @@ class GracefulShutdownTest {
       Stopped stopped = stopUnderLoad(data, environment);
       restartAndResume(data, environment, stopped);
       db.assertHoldsTheJournalOf(data);
+    }
+  }
+
+  /** PROTOCOL.md: with the default settings, `retryAfterMs` is at most 1 s. */
+  @Test
+  void withTheDefaultSettingsAClientIsToldToWaitAtMostOneSecond() {
+    try (ServerProcess node = ServerProcess.start(work.resolve("defaults"))) {
+      List<TestClient> clients = new java.util.ArrayList<>();
+      try {
+        for (int i = 0; i < 8; i++) {
+          clients.add(TestClient.join(node.port(), ROOM, "user" + i, "User " + i));
+        }
+        node.terminate();
+        for (TestClient client : clients) {
+          JsonNode reconnect = client.expect("reconnect");
+          assertThat(reconnect.path("retryAfterMs").asLong()).isBetween(0L, 1000L);
+        }
+        assertThat(node.awaitExit(EXIT_WITHIN)).as(node.log()).isZero();
+      } finally {
+        clients.forEach(TestClient::close);
+      }
     }
   }
 

@@ -10,6 +10,8 @@ jar=cluster-config/target/parley.jar
 db_url=${PARLEY_CLUSTER_DB_URL:-jdbc:postgresql://127.0.0.1:5432/parley_cluster}
 seeds=127.0.0.1:25521,127.0.0.1:25522,127.0.0.1:25523
 echo "=== $(date -u +%H:%M:%S.%3N) node $k started again by benchmarks/bin/lib/cluster-node.sh ===" >>"$dir/node$k.log"
+# Authentication off: the load generators say hello as any user (see node.sh)
+PARLEY_AUTH_MODE=${PARLEY_AUTH_MODE:-none} \
 PARLEY_CLUSTER_MODE=local-cluster \
 PARLEY_HTTP_PORT=$((8080 + k)) \
 PARLEY_REMOTE_PORT=$((25520 + k)) \

@@ -35,7 +35,9 @@ bench_start_node() {
   shift
   port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
   data=$(mktemp -d)
-  env "${environment[@]}" PARLEY_HTTP_PORT="$port" PARLEY_DATA_DIR="$data" PARLEY_LOG_LEVEL=WARN \
+  # Authentication off (PARLEY_AUTH_MODE=none): the load generators say hello as any user, as
+  # in the figures before authentication existed; a workload may set it back to jwt.
+  env PARLEY_AUTH_MODE=none "${environment[@]}" PARLEY_HTTP_PORT="$port" PARLEY_DATA_DIR="$data" PARLEY_LOG_LEVEL=WARN \
     java "$@" -jar "$jar" >"$data/server.log" 2>&1 &
   server=$!
   trap bench_stop_node EXIT

@@ -1,6 +1,8 @@
 package io.parley.node;
 
 import com.typesafe.config.Config;
+import io.parley.auth.AuthSettings;
+import io.parley.auth.Authentication;
 import io.parley.cluster.ClusterFormation;
 import io.parley.cluster.JournalOwnership;
 import io.parley.gateway.EncodedUpdates;
@@ -68,6 +70,11 @@ public final class ParleyServer {
    */
   public static ParleyServer start(Config config) {
     JournalDatabase database = JournalDatabase.fromConfig(config);
+    // before anything starts: a configuration unsafe to run refuses here
+    AuthSettings authSettings = AuthSettings.fromConfig(config.getConfig("parley"));
+    authSettings.refusal().ifPresent(refusal -> {
+      throw new IllegalStateException(refusal);
+    });
     if (config.getBoolean("parley.database.migrate-on-start")) {
       int applied = database.migrate();
       log.info("journal database {} ready ({} migrations applied)", database, applied);
@@ -89,6 +96,8 @@ public final class ParleyServer {
       GatewaySettings gateway = GatewaySettings.fromConfig(parley);
       FieldValidator validator = new FieldValidator(roomSettings.limits());
       FrameEncoder encoder = new FrameEncoder();
+      Authentication authentication =
+          Authentication.start(authSettings, validator, Clock.systemUTC());
       // one cluster per journal: joined, and the journal held by this cluster, before any room
       JournalOwnership.guard(system, database);
       GatewayDrain drain = new GatewayDrain(gateway);
@@ -115,7 +124,8 @@ public final class ParleyServer {
               new FrameDecoder(validator),
               encoder,
               Clock.systemUTC(),
-              drain);
+              drain,
+              authentication);
       EventStreams eventStreams =
           new EventStreams(rooms, new LiveRoomEvents(system), encoder, gateway);
       RoomRoutes routes =
@@ -127,7 +137,8 @@ public final class ParleyServer {
               validator,
               encoder,
               gateway,
-              drain);
+              drain,
+              authentication);
       ServerBinding binding =
           Http.get(system)
               .newServerAt(gateway.host(), gateway.port())
@@ -135,10 +146,45 @@ public final class ParleyServer {
               .toCompletableFuture()
               .get();
       GracefulShutdown.register(system, binding, drain, gateway.drainTimeout());
+      logAuthentication(authentication, binding);
       return new ParleyServer(system, rooms, binding, managementUri);
     } catch (Exception e) {
       system.terminate();
       throw new IllegalStateException("Parley could not start: " + e.getMessage(), e);
+    }
+  }
+
+  private static void logAuthentication(Authentication authentication, ServerBinding binding) {
+    AuthSettings settings = authentication.settings();
+    String mode = settings.production() ? "production" : "development";
+    if (!authentication.required()) {
+      log.warn(
+          "{} mode, authentication OFF (PARLEY_AUTH_MODE=none): any client may say it is anyone",
+          mode);
+      return;
+    }
+    log.info(
+        "{} mode, tokens required: HS256 {}, JWKS {}, issuer {}, audience {}",
+        mode,
+        settings.hs256Secret().isPresent()
+            ? "(configured secret)"
+            : authentication.developmentTokens().isPresent() ? "(development secret)" : "off",
+        settings.jwksUrl().orElse("off"),
+        settings.issuer().orElse("(any)"),
+        settings.audience().orElse("(any)"));
+    if (authentication.developmentTokens().isPresent()) {
+      String base =
+          "http://"
+              + binding.localAddress().getHostString()
+              + ":"
+              + binding.localAddress().getPort();
+      log.info(
+          "DEVELOPMENT ONLY - get a token: curl '{}/v1/dev/token?userId=ann&name=Ann' (answers"
+              + " loopback clients; rooms=*:write unless ?rooms=team-*:write,lobby:read), then"
+              + " connect to ws://{}:{}/v1/rooms/<roomId>/ws?access_token=<token>",
+          base,
+          binding.localAddress().getHostString(),
+          binding.localAddress().getPort());
     }
   }
 

@@ -24,6 +24,8 @@ public final class ParleyNode implements BeforeAllCallback, AfterAllCallback {
   private final Map<String, Object> settings;
   private Path dataDir;
   private ParleyServer server;
+  /** The class the node was started for: its @Nested classes share the node. */
+  private String startedFor;
 
   public ParleyNode(Map<String, Object> settings) {
     this.settings = settings;
@@ -35,13 +37,21 @@ public final class ParleyNode implements BeforeAllCallback, AfterAllCallback {
 
   @Override
   public void beforeAll(ExtensionContext context) throws IOException {
+    if (server != null) {
+      return;
+    }
+    startedFor = context.getUniqueId();
     dataDir = Files.createTempDirectory("parley-node-");
     server = TestServers.start(dataDir, settings);
   }
 
   @Override
   public void afterAll(ExtensionContext context) {
+    if (!context.getUniqueId().equals(startedFor)) {
+      return;
+    }
     server.stop().toCompletableFuture().join();
+    server = null;
     try (Stream<Path> files = Files.walk(dataDir)) {
       files.sorted(Comparator.reverseOrder()).forEach(ParleyNode::delete);
     } catch (IOException e) {

@@ -18,8 +18,8 @@ import java.util.Optional;
  */
 public final class RawHttp {
 
-  /** The status, the {@code Content-Type} and the body of a response. */
-  public record Response(int status, String contentType, String body) {}
+  /** The status, the {@code Content-Type}, the body and the headers (lower-case names). */
+  public record Response(int status, String contentType, String body, Map<String, String> headers) {}
 
   private RawHttp() {}
 
@@ -29,13 +29,21 @@ public final class RawHttp {
 
   /** {@code headers} are sent after {@code Host}; the response is read by its Content-Length. */
   public static Response get(int port, String target, Map<String, String> headers) {
+    return request(port, "GET", target, headers);
+  }
+
+  /** A request without a body, of any method ({@code OPTIONS} for a CORS preflight). */
+  public static Response request(int port, String method, String target, Map<String, String> headers) {
     try (Socket socket = new Socket("127.0.0.1", port)) {
       socket.setSoTimeout((int) TestClient.WAIT.toMillis());
-      writeGet(socket, port, target, headers);
+      write(socket, method, port, target, headers);
       DataInputStream in = new DataInputStream(socket.getInputStream());
       Head head = readHead(in);
       return new Response(
-          head.status(), head.headers().getOrDefault("content-type", ""), readBody(in, head.contentLength().orElse(0)));
+          head.status(),
+          head.headers().getOrDefault("content-type", ""),
+          readBody(in, head.contentLength().orElse(0)),
+          head.headers());
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -51,8 +59,14 @@ public final class RawHttp {
   /** Writes a GET of {@code target} with {@code headers} after {@code Host}. */
   static void writeGet(Socket socket, int port, String target, Map<String, String> headers)
       throws IOException {
+    write(socket, "GET", port, target, headers);
+  }
+
+  private static void write(
+      Socket socket, String method, int port, String target, Map<String, String> headers)
+      throws IOException {
     StringBuilder request =
-        new StringBuilder("GET ").append(target).append(" HTTP/1.1\r\n")
+        new StringBuilder(method).append(' ').append(target).append(" HTTP/1.1\r\n")
             .append("Host: 127.0.0.1:").append(port).append("\r\n");
     headers.forEach((name, value) -> request.append(name).append(": ").append(value).append("\r\n"));
     OutputStream out = socket.getOutputStream();

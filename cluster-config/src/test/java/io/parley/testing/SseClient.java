@@ -39,9 +39,12 @@ public final class SseClient implements AutoCloseable {
   }
 
   public static SseClient open(int port, String roomId, Optional<String> lastEventId) {
-    HttpRequest.Builder request =
-        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/v1/rooms/" + roomId + "/events"))
-            .header("Accept", "text/event-stream");
+    return open(URI.create("http://127.0.0.1:" + port + "/v1/rooms/" + roomId + "/events"), lastEventId);
+  }
+
+  /** Opens the stream at {@code uri} (a query with a token, say). */
+  public static SseClient open(URI uri, Optional<String> lastEventId) {
+    HttpRequest.Builder request = HttpRequest.newBuilder(uri).header("Accept", "text/event-stream");
     lastEventId.ifPresent(id -> request.header("Last-Event-ID", id));
     try {
       HttpResponse<InputStream> response =

@@ -14,6 +14,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -35,12 +36,30 @@ public final class TestClient implements AutoCloseable {
   private final CompletableFuture<Integer> closed = new CompletableFuture<>();
 
   private TestClient(URI uri) {
-    this.socket =
-        HttpClient.newHttpClient()
-            .newWebSocketBuilder()
-            .connectTimeout(WAIT)
-            .buildAsync(uri, new Listener())
-            .join();
+    this(uri, Map.of(), List.of());
+  }
+
+  private TestClient(URI uri, Map<String, String> headers, List<String> subprotocols) {
+    WebSocket.Builder builder = HttpClient.newHttpClient().newWebSocketBuilder().connectTimeout(WAIT);
+    headers.forEach(builder::header);
+    if (!subprotocols.isEmpty()) {
+      builder.subprotocols(
+          subprotocols.get(0), subprotocols.subList(1, subprotocols.size()).toArray(String[]::new));
+    }
+    this.socket = builder.buildAsync(uri, new Listener()).join();
+  }
+
+  /**
+   * Connects to {@code uri} with extra request {@code headers} (an {@code Authorization}, an
+   * {@code Origin}) and {@code subprotocols} offered.
+   */
+  public static TestClient open(URI uri, Map<String, String> headers, List<String> subprotocols) {
+    return new TestClient(uri, headers, subprotocols);
+  }
+
+  /** The subprotocol the server selected, empty if none. */
+  public String subprotocol() {
+    return socket.getSubprotocol();
   }
 
   public static TestClient connect(int port, String roomId) {

@@ -29,7 +29,10 @@ public final class TestServers {
                         // Always the H2 database in dataDir, whatever PARLEY_DB_* says.
                         "parley.database.url", "",
                         "parley.database.user", "",
-                        "parley.database.password", "")));
+                        "parley.database.password", "",
+                        // most tests are about rooms, not about who may enter them: no tokens
+                        // unless a test asks for them (the auth tests do)
+                        "parley.auth.mode", "none")));
     return ParleyServer.start(ParleyConfig.load(overrides));
   }
 }

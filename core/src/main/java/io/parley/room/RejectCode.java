@@ -25,7 +25,12 @@ public enum RejectCode {
    * The command was valid but its event could not be stored (the journal would refuse it); nothing
    * changed, and the same command will fail again. The room and the other commands go on.
    */
-  NOT_STORED;
+  NOT_STORED,
+  /**
+   * The sender's permission in the room does not allow the command (a read-only member's change
+   * or chat); checked by the gateway before the room sees it.
+   */
+  FORBIDDEN;
 
   public String wireName() {
     return name().toLowerCase(Locale.ROOT);

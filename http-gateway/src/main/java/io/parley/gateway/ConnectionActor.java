@@ -1,5 +1,12 @@
 package io.parley.gateway;
 
+import io.parley.auth.Authentication;
+import io.parley.auth.FramePermission;
+import io.parley.auth.HelloIdentity;
+import io.parley.auth.Identity;
+import io.parley.auth.Permission;
+import io.parley.auth.RoomAccess;
+import io.parley.auth.Verification;
 import io.parley.limits.ConnectionLimiter;
 import io.parley.limits.InvalidFrameWindow;
 import io.parley.persistence.RoomHistory;
@@ -80,6 +87,12 @@ public final class ConnectionActor {
 
   private record IdleCheck() implements SessionInbox {}
 
+  /** {@code refresh-ahead} before the token expires: the client is told to refresh. */
+  private record TokenExpiring() implements SessionInbox {}
+
+  /** The token expired without a refresh. */
+  private record TokenExpired() implements SessionInbox {}
+
   private record OutboundFull() implements SessionInbox {}
 
   /** A catch-up looks again for room in the outbound buffer. */
@@ -110,12 +123,16 @@ public final class ConnectionActor {
   private final Set<String> pendingCommands = new HashSet<>();
   private final FrameEncoder.Heartbeat heartbeat;
   private final CatchUp catchUp;
+  private final Authentication authentication;
 
   /**
    * Cursors of other sessions held back while durable frames fill more than half the outbound
    * buffer, so that ephemeral signals never delay durable ones; the newest per session wins.
    */
   private final Map<String, RoomUpdate.CursorMoved> heldCursors = new LinkedHashMap<>();
+
+  /** Replaced by each accepted refresh. */
+  private RoomAccess access;
 
   private String userId;
   private Optional<Long> resumeFrom = Optional.empty();
@@ -134,6 +151,8 @@ public final class ConnectionActor {
       GatewaySettings settings,
       FrameEncoder encoder,
       Clock clock,
+      RoomAccess access,
+      Authentication authentication,
       ActorContext<SessionInbox> context,
       TimerScheduler<SessionInbox> timers,
       StashBuffer<SessionInbox> stash) {
@@ -153,6 +172,8 @@ public final class ConnectionActor {
     this.heartbeat = new FrameEncoder.Heartbeat(settings.heartbeatInterval(), settings.idleTimeout());
     this.catchUp = new CatchUp(out.capacity());
     this.lastInbound = clock.instant();
+    this.access = access;
+    this.authentication = authentication;
   }
 
   public static Behavior<SessionInbox> create(
@@ -163,7 +184,9 @@ public final class ConnectionActor {
       ConnectionLimiter.Lease lease,
       GatewaySettings settings,
       FrameEncoder encoder,
-      Clock clock) {
+      Clock clock,
+      RoomAccess access,
+      Authentication authentication) {
     return Behaviors.withMdc(
         SessionInbox.class,
         Map.of("roomId", roomId),
@@ -178,7 +201,8 @@ public final class ConnectionActor {
                                   new HelloTimedOut(), settings.helloTimeout());
                               timers.startTimerWithFixedDelay(
                                   new IdleCheck(), settings.idleTimeout().dividedBy(4));
-                              return new ConnectionActor(
+                              ConnectionActor connection =
+                                  new ConnectionActor(
                                       roomId,
                                       room,
                                       history,
@@ -187,10 +211,13 @@ public final class ConnectionActor {
                                       settings,
                                       encoder,
                                       clock,
+                                      access,
+                                      authentication,
                                       context,
                                       timers,
-                                      stash)
-                                  .awaitingHello();
+                                      stash);
+                              connection.scheduleExpiry();
+                              return connection.awaitingHello();
                             }))));
   }
 
@@ -207,6 +234,8 @@ public final class ConnectionActor {
                     ErrorCode.PROTOCOL_ORDER,
                     "no hello within " + settings.helloTimeout().toSeconds() + " s"))
         .onMessage(IdleCheck.class, m -> Behaviors.same())
+        .onMessage(TokenExpiring.class, this::onTokenExpiring)
+        .onMessage(TokenExpired.class, this::onTokenExpired)
         .onMessage(Reconnect.class, this::reconnect)
         .onMessage(StreamEnded.class, m -> Behaviors.stopped())
         .onMessage(StreamFailed.class, m -> Behaviors.stopped())
@@ -229,13 +258,26 @@ public final class ConnectionActor {
       send(encoder.pong(ping.id()));
       return Behaviors.same();
     }
+    if (frame instanceof ClientFrame.Refresh refresh) {
+      return onRefresh(refresh);
+    }
     if (!(frame instanceof ClientFrame.Hello hello)) {
       Optional<String> id =
           frame instanceof ClientFrame.Command command ? Optional.of(command.id()) : Optional.empty();
       send(encoder.error(ErrorCode.PROTOCOL_ORDER, Optional.empty(), "the first frame must be hello", id));
       return Behaviors.same();
     }
-    if (!lease.bindUser(hello.userId())) {
+    HelloIdentity.Resolution resolution = HelloIdentity.resolve(hello, access.identity());
+    if (resolution instanceof HelloIdentity.Refused refused) {
+      if (refused.code() == ErrorCode.IDENTITY_MISMATCH) {
+        context.getLog().info("refusing a hello that does not match its token ({})", refused.field());
+        return closeWithError(refused.code(), refused.message());
+      }
+      send(encoder.error(refused.code(), Optional.of(refused.field()), refused.message(), Optional.empty()));
+      return Behaviors.same();
+    }
+    HelloIdentity.Resolved identity = (HelloIdentity.Resolved) resolution;
+    if (!lease.bindUser(identity.userId())) {
       return closeWithError(
           ErrorCode.JOIN_REFUSED,
           "too_many_connections: more than "
@@ -243,11 +285,11 @@ public final class ConnectionActor {
               + " open connections of this user");
     }
     timers.cancel(new HelloTimedOut());
-    userId = hello.userId();
+    userId = identity.userId();
     resumeFrom = hello.resumeVersion();
     room.tell(
         new RoomCommand.OpenSession(
-            sessionId, hello.userId(), hello.name(), hello.color(), context.getSelf()));
+            sessionId, identity.userId(), identity.name(), identity.color(), context.getSelf()));
     timers.startSingleTimer(new JoinTimedOut(), settings.commandTimeout());
     return joining();
   }
@@ -265,6 +307,8 @@ public final class ConnectionActor {
             m -> closeWithError(ErrorCode.JOIN_REFUSED, "timeout: the room did not answer in time"))
         .onMessage(FrameArrived.class, this::holdBack)
         .onMessage(IdleCheck.class, m -> Behaviors.same())
+        .onMessage(TokenExpiring.class, this::onTokenExpiring)
+        .onMessage(TokenExpired.class, this::onTokenExpired)
         .onMessage(Reconnect.class, this::reconnect)
         .onMessage(StreamEnded.class, m -> socketGone())
         .onMessage(StreamFailed.class, m -> socketGone())
@@ -288,12 +332,14 @@ public final class ConnectionActor {
     Map<String, String> mdc = Map.of("roomId", roomId, "userId", userId, "sessionId", sessionId);
     if (settings.resumes(resumeFrom, current)) {
       delivery = new DeliveryOrder(resumeFrom.get());
-      send(encoder.resumedWelcome(roomId, sessionId, userId, resumeFrom.get(), heartbeat));
+      send(
+          encoder.resumedWelcome(
+              roomId, sessionId, userId, resumeFrom.get(), heartbeat, access.grant()));
       context.getLog().debug("session {} resumes from version {}", sessionId, resumeFrom.get());
       return Behaviors.withMdc(SessionInbox.class, mdc, catchingUp());
     }
     delivery = new DeliveryOrder(current);
-    send(encoder.welcome(roomId, sessionId, userId, welcome.snapshot(), heartbeat));
+    send(encoder.welcome(roomId, sessionId, userId, welcome.snapshot(), heartbeat, access.grant()));
     context.getLog().debug("session {} opened at version {}", sessionId, current);
     return Behaviors.withMdc(SessionInbox.class, mdc, joined());
   }
@@ -395,6 +441,8 @@ public final class ConnectionActor {
                         + " ms"))
         .onMessage(EncodedUpdates.RoomRestarted.class, this::onRoomRestarted)
         .onMessage(IdleCheck.class, this::onIdleCheck)
+        .onMessage(TokenExpiring.class, this::onTokenExpiring)
+        .onMessage(TokenExpired.class, this::onTokenExpired)
         .onMessage(Reconnect.class, this::reconnect)
         .onMessage(StreamEnded.class, m -> socketGone())
         .onMessage(StreamFailed.class, m -> socketGone())
@@ -407,7 +455,30 @@ public final class ConnectionActor {
     if (arrived.result() instanceof DecodeResult.Malformed malformed) {
       return onMalformed(malformed);
     }
-    return ((DecodeResult.Decoded) arrived.result()).frame().accept(inRoom);
+    ClientFrame frame = ((DecodeResult.Decoded) arrived.result()).frame();
+    Permission required = FramePermission.required(frame);
+    if (!access.allows(required)) {
+      return forbidden(frame, required);
+    }
+    return frame.accept(inRoom);
+  }
+
+  /**
+   * A frame beyond the connection's permission: a command is rejected {@code forbidden} (its
+   * client's promise settles), a cursor gets an {@code error}; neither reaches the room.
+   */
+  private Behavior<SessionInbox> forbidden(ClientFrame frame, Permission required) {
+    String message =
+        "your permission in this room is "
+            + access.permission().wireName()
+            + "; this needs "
+            + required.wireName();
+    if (frame instanceof ClientFrame.Command command) {
+      send(encoder.reject(command.id(), RejectCode.FORBIDDEN, message, Optional.empty()));
+    } else {
+      send(encoder.error(ErrorCode.FORBIDDEN, Optional.empty(), message, Optional.empty()));
+    }
+    return Behaviors.same();
   }
 
   private final ClientFrame.Visitor<Behavior<SessionInbox>> inRoom =
@@ -445,7 +516,76 @@ public final class ConnectionActor {
         public Behavior<SessionInbox> leave(ClientFrame.Leave leave) {
           return leaving();
         }
+
+        @Override
+        public Behavior<SessionInbox> refresh(ClientFrame.Refresh refresh) {
+          return onRefresh(refresh);
+        }
       };
+
+  // ---- the token
+
+  /** Warns {@code refresh-ahead} before the token's expiry, and closes at it. */
+  private void scheduleExpiry() {
+    timers.cancel(new TokenExpiring());
+    timers.cancel(new TokenExpired());
+    access
+        .expiresAt()
+        .ifPresent(
+            expiresAt -> {
+              Duration left = Duration.between(clock.instant(), expiresAt);
+              Duration warning = left.minus(authentication.settings().refreshAhead());
+              timers.startSingleTimer(
+                  new TokenExpiring(), warning.isNegative() ? Duration.ZERO : warning);
+              timers.startSingleTimer(new TokenExpired(), left.isNegative() ? Duration.ZERO : left);
+            });
+  }
+
+  private Behavior<SessionInbox> onTokenExpiring(TokenExpiring expiring) {
+    access.expiresAt().ifPresent(at -> send(encoder.tokenExpiring(at)));
+    return Behaviors.same();
+  }
+
+  /** Like a lost connection: the member is away, and comes back with a new token. */
+  private Behavior<SessionInbox> onTokenExpired(TokenExpired expired) {
+    context.getLog().info("closing a connection whose token expired");
+    return loseSessionAndClose(
+        error(ErrorCode.TOKEN_EXPIRED, "the token expired; connect again with a new one"));
+  }
+
+  /**
+   * A new token, verified like the first: it must be for the same user. It replaces the
+   * connection's permission and expiry; one that no longer opens the room ends the connection.
+   */
+  private Behavior<SessionInbox> onRefresh(ClientFrame.Refresh refresh) {
+    if (!authentication.required()) {
+      return refreshRefused("authentication is off on this server; there is nothing to refresh");
+    }
+    Verification verification = authentication.verify(refresh.token());
+    if (verification instanceof Verification.Invalid invalid) {
+      return refreshRefused(invalid.reason().wireName() + ": " + invalid.message());
+    }
+    Identity identity = ((Verification.Valid) verification).identity();
+    String connectedAs = access.identity().map(Identity::userId).orElse("");
+    if (!identity.userId().equals(connectedAs)) {
+      return refreshRefused("the token is for another user; a refresh keeps the user");
+    }
+    Optional<Permission> permission = identity.rooms().forRoom(roomId);
+    if (permission.isEmpty()) {
+      context.getLog().info("closing a connection whose refreshed token no longer opens the room");
+      return loseSessionAndClose(
+          error(ErrorCode.FORBIDDEN, "the new token does not open this room"));
+    }
+    access = RoomAccess.of(identity, permission.get());
+    scheduleExpiry();
+    send(encoder.refreshed(access.grant()));
+    return Behaviors.same();
+  }
+
+  private Behavior<SessionInbox> refreshRefused(String message) {
+    send(encoder.error(ErrorCode.REFRESH_REFUSED, Optional.of("token"), message, Optional.empty()));
+    return Behaviors.same();
+  }
 
   /** Each bad frame gets its error; too many of them in a short time end the connection. */
   private Behavior<SessionInbox> onMalformed(DecodeResult.Malformed malformed) {

@@ -1,5 +1,7 @@
 package io.parley.gateway;
 
+import io.parley.auth.Authentication;
+import io.parley.auth.RoomAccess;
 import io.parley.limits.ConnectionLimiter;
 import io.parley.protocol.FrameEncoder;
 import io.parley.room.RoomCommand;
@@ -8,9 +10,12 @@ import io.parley.room.RoomState;
 import io.parley.validation.FieldValidator;
 import io.parley.validation.Violation;
 import java.net.InetAddress;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.Optional;
 import java.util.function.BiFunction;
 import java.util.function.Supplier;
+import org.apache.pekko.NotUsed;
 import org.apache.pekko.http.javadsl.model.ContentType;
 import org.apache.pekko.http.javadsl.model.ContentTypes;
 import org.apache.pekko.http.javadsl.model.HttpHeader;
@@ -24,6 +29,7 @@ import org.apache.pekko.http.javadsl.model.StatusCodes;
 import org.apache.pekko.http.javadsl.server.AllDirectives;
 import org.apache.pekko.http.javadsl.server.PathMatchers;
 import org.apache.pekko.http.javadsl.server.Route;
+import org.apache.pekko.stream.javadsl.Source;
 
 /** The HTTP surface: the WebSocket endpoint and REST reads. Routes only translate. */
 public final class RoomRoutes extends AllDirectives {
@@ -39,6 +45,9 @@ public final class RoomRoutes extends AllDirectives {
   private final FrameEncoder encoder;
   private final GatewaySettings settings;
   private final GatewayDrain drain;
+  private final AccessDirectives access;
+  private final Optional<DevelopmentTokenRoutes> developmentTokens;
+  private final HttpErrors errors;
 
   public RoomRoutes(
       Rooms rooms,
@@ -48,7 +57,8 @@ public final class RoomRoutes extends AllDirectives {
       FieldValidator validator,
       FrameEncoder encoder,
       GatewaySettings settings,
-      GatewayDrain drain) {
+      GatewayDrain drain,
+      Authentication authentication) {
     this.rooms = rooms;
     this.connections = connections;
     this.limiter = limiter;
@@ -57,6 +67,12 @@ public final class RoomRoutes extends AllDirectives {
     this.encoder = encoder;
     this.settings = settings;
     this.drain = drain;
+    this.errors = new HttpErrors(encoder);
+    this.access = new AccessDirectives(authentication, errors);
+    this.developmentTokens =
+        authentication
+            .developmentTokens()
+            .map(tokens -> new DevelopmentTokenRoutes(tokens, validator, errors));
   }
 
   public Route routes() {
@@ -72,7 +88,11 @@ public final class RoomRoutes extends AllDirectives {
                             roomId.isEmpty()
                                 ? "is required"
                                 : "must not be . or ..: a room id starts with a letter or digit"))
-                .orElseGet(this::rooms));
+                .orElseGet(
+                    () ->
+                        developmentTokens
+                            .map(dev -> concat(access.cors(dev::routes), rooms()))
+                            .orElseGet(this::rooms)));
   }
 
   private Route rooms() {
@@ -87,28 +107,42 @@ public final class RoomRoutes extends AllDirectives {
                         roomId ->
                             validRoom(
                                 roomId,
-                                () ->
-                                    concat(
-                                        path(
-                                            "ws",
-                                            () ->
-                                                get(() -> unlessDraining(() -> webSocket(roomId)))),
-                                        path(
-                                            "events",
-                                            () -> get(() -> unlessDraining(() -> events(roomId)))),
-                                        path(
-                                            "presence",
-                                            () ->
-                                                get(
-                                                    () ->
-                                                        read(roomId, encoder::presenceDocument))),
-                                        pathEndOrSingleSlash(
-                                            () ->
-                                                get(
-                                                    () ->
-                                                        read(
-                                                            roomId,
-                                                            encoder::snapshotDocument))))))));
+                                () -> access.cors(() -> room(roomId))))));
+  }
+
+  /**
+   * Every route of a room needs a token that opens it (when authentication is on); the origin
+   * and CORS checks came before.
+   */
+  private Route room(String roomId) {
+    return concat(
+        path(
+            "ws",
+            () ->
+                get(
+                    () ->
+                        unlessDraining(
+                            () -> access.authorized(roomId, granted -> webSocket(roomId, granted))))),
+        path(
+            "events",
+            () ->
+                get(
+                    () ->
+                        unlessDraining(
+                            () -> access.authorized(roomId, granted -> events(roomId, granted))))),
+        path(
+            "presence",
+            () ->
+                get(
+                    () ->
+                        access.authorized(
+                            roomId, granted -> read(roomId, encoder::presenceDocument)))),
+        pathEndOrSingleSlash(
+            () ->
+                get(
+                    () ->
+                        access.authorized(
+                            roomId, granted -> read(roomId, encoder::snapshotDocument)))));
   }
 
   /**
@@ -134,11 +168,21 @@ public final class RoomRoutes extends AllDirectives {
    * The connection is only built once the request is known to be a WebSocket upgrade and its
    * address is within the connection limits.
    */
-  private Route webSocket(String roomId) {
+  private Route webSocket(String roomId, RoomAccess granted) {
     return extractWebSocketUpgrade(
         upgrade ->
             extractRequest(
                 request -> {
+                  boolean offersProtocol = RequestToken.offersProtocol(request);
+                  if (!offersProtocol && upgrade.getRequestedProtocols().iterator().hasNext()) {
+                    return badRequest(
+                        "Sec-WebSocket-Protocol",
+                        "offer the subprotocol "
+                            + RequestToken.PROTOCOL
+                            + " (next to "
+                            + RequestToken.TOKEN_PROTOCOL_PREFIX
+                            + "<token>, if the token is sent that way)");
+                  }
                   String address =
                       request
                           .getAttribute(AttributeKeys.remoteAddress)
@@ -154,10 +198,14 @@ public final class RoomRoutes extends AllDirectives {
                         admission.refusal().orElse("connection limit"));
                   }
                   return onComplete(
-                      connections.connect(roomId, admission.lease().get()),
+                      connections.connect(roomId, admission.lease().get(), granted),
                       connection ->
                           connection.isSuccess()
-                              ? complete(upgrade.handleMessagesWith(connection.get()))
+                              ? complete(
+                                  offersProtocol
+                                      ? upgrade.handleMessagesWith(
+                                          connection.get(), RequestToken.PROTOCOL)
+                                      : upgrade.handleMessagesWith(connection.get()))
                               : error(
                                   StatusCodes.SERVICE_UNAVAILABLE,
                                   "unavailable",
@@ -166,8 +214,11 @@ public final class RoomRoutes extends AllDirectives {
                 }));
   }
 
-  /** Server-sent events; {@code Last-Event-ID} (the last version seen) resumes exactly. */
-  private Route events(String roomId) {
+  /**
+   * Server-sent events; {@code Last-Event-ID} (the last version seen) resumes exactly. The stream
+   * ends when the token expires: the client opens a new one with a new token, resuming.
+   */
+  private Route events(String roomId, RoomAccess granted) {
     return optionalHeaderValueByName(
         "Last-Event-ID",
         lastEventId -> {
@@ -189,8 +240,19 @@ public final class RoomRoutes extends AllDirectives {
                   .withEntity(
                       HttpEntities.createChunked(
                           EVENT_STREAM,
-                          eventStreams.stream(roomId, resumeFrom).via(drain.eventStream()))));
+                          untilExpiry(eventStreams.stream(roomId, resumeFrom), granted)
+                              .via(drain.eventStream()))));
         });
+  }
+
+  private <T> Source<T, NotUsed> untilExpiry(
+      Source<T, NotUsed> stream,
+      RoomAccess granted) {
+    return granted
+        .expiresAt()
+        .map(at -> Duration.between(Instant.now(), at))
+        .map(left -> stream.takeWithin(left.isNegative() ? Duration.ZERO : left))
+        .orElse(stream);
   }
 
   private Route badRequest(String field, String message) {
@@ -198,12 +260,7 @@ public final class RoomRoutes extends AllDirectives {
   }
 
   private Route error(StatusCode status, String code, String field, String message) {
-    return complete(
-        HttpResponse.create()
-            .withStatus(status)
-            .withEntity(
-                HttpEntities.create(
-                    ContentTypes.APPLICATION_JSON, encoder.httpError(code, field, message))));
+    return complete(errors.response(status, code, field, message));
   }
 
   private Route read(String roomId, BiFunction<String, RoomState, String> view) {

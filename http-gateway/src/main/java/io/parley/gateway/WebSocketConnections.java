@@ -1,5 +1,7 @@
 package io.parley.gateway;
 
+import io.parley.auth.Authentication;
+import io.parley.auth.RoomAccess;
 import io.parley.limits.ConnectionLimiter;
 import io.parley.persistence.RoomHistory;
 import io.parley.protocol.DecodeResult;
@@ -39,6 +41,7 @@ public final class WebSocketConnections {
   private final FrameEncoder encoder;
   private final Clock clock;
   private final GatewayDrain drain;
+  private final Authentication authentication;
 
   public WebSocketConnections(
       ActorSystem<?> system,
@@ -49,7 +52,8 @@ public final class WebSocketConnections {
       FrameDecoder decoder,
       FrameEncoder encoder,
       Clock clock,
-      GatewayDrain drain) {
+      GatewayDrain drain,
+      Authentication authentication) {
     this.system = system;
     this.spawner = spawner;
     this.rooms = rooms;
@@ -59,10 +63,12 @@ public final class WebSocketConnections {
     this.encoder = encoder;
     this.clock = clock;
     this.drain = drain;
+    this.authentication = authentication;
   }
 
   /**
-   * The flow of a new connection to {@code roomId}, whose id is already validated.
+   * The flow of a new connection to {@code roomId}, whose id is already validated, with the
+   * access its token gave it.
    *
    * <p>The two directions are not coupled the way {@code Flow.fromSinkAndSourceCoupled} couples
    * them: that cancels the outbound side, and drops the frames still queued for the client, the
@@ -72,13 +78,22 @@ public final class WebSocketConnections {
    * how long that may take.
    */
   public CompletionStage<Flow<Message, Message, NotUsed>> connect(
-      String roomId, ConnectionLimiter.Lease lease) {
+      String roomId, ConnectionLimiter.Lease lease, RoomAccess access) {
     OutboundQueue queue =
         OutboundQueue.open(system, settings.outboundBufferFrames(), settings.closeDrainTimeout());
     return spawner
         .spawn(
             ConnectionActor.create(
-                roomId, rooms.room(roomId), history, queue, lease, settings, encoder, clock),
+                roomId,
+                rooms.room(roomId),
+                history,
+                queue,
+                lease,
+                settings,
+                encoder,
+                clock,
+                access,
+                authentication),
             "connection-" + UUID.randomUUID())
         .handleAsync(
             (connection, failure) -> {

@@ -27,6 +27,8 @@ public sealed interface ClientFrame {
     R ping(Ping ping);
 
     R leave(Leave leave);
+
+    R refresh(Refresh refresh);
   }
 
   /** A frame that changes the room and is answered with {@code ack} or {@code reject}. */
@@ -42,8 +44,16 @@ public sealed interface ClientFrame {
     }
   }
 
-  /** {@code resumeVersion}: the last version the client applied, when it resumes a session. */
-  record Hello(String userId, String name, String color, Optional<Long> resumeVersion)
+  /**
+   * Each field as the client sent it, valid but perhaps absent: with authentication the token
+   * decides the identity, and the hello may leave it out (see {@code auth.HelloIdentity}). {@code
+   * resumeVersion}: the last version the client applied, when it resumes a session.
+   */
+  record Hello(
+      Optional<String> userId,
+      Optional<String> name,
+      Optional<String> color,
+      Optional<Long> resumeVersion)
       implements ClientFrame {
     @Override
     public <R> R accept(Visitor<R> visitor) {
@@ -91,6 +101,20 @@ public sealed interface ClientFrame {
     @Override
     public <R> R accept(Visitor<R> visitor) {
       return visitor.ping(this);
+    }
+  }
+
+  /** A new token for this connection, before the one it opened with expires. */
+  record Refresh(String token) implements ClientFrame {
+    @Override
+    public <R> R accept(Visitor<R> visitor) {
+      return visitor.refresh(this);
+    }
+
+    /** Never the token: a frame may be logged. */
+    @Override
+    public String toString() {
+      return "Refresh[token=(hidden)]";
     }
   }
 

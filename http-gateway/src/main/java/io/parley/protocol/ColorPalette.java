@@ -3,7 +3,7 @@ package io.parley.protocol;
 import java.util.List;
 
 /** A stable colour for users who do not choose one, so one user looks the same everywhere. */
-final class ColorPalette {
+public final class ColorPalette {
 
   private static final List<String> COLORS =
       List.of(
@@ -12,7 +12,7 @@ final class ColorPalette {
 
   private ColorPalette() {}
 
-  static String forUser(String userId) {
+  public static String forUser(String userId) {
     return COLORS.get(Math.floorMod(userId.hashCode(), COLORS.size()));
   }
 }

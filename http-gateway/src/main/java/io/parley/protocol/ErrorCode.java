@@ -21,7 +21,18 @@ public enum ErrorCode {
   /** The client did not read its frames fast enough; the connection closes, the client resumes. */
   SLOW_CONSUMER,
   /** Too many invalid frames in a short time; the connection is closed after this error. */
-  POLICY_VIOLATION;
+  POLICY_VIOLATION,
+  /**
+   * The hello names another user than the token, or another name or colour than the token
+   * gives; the connection is closed after this error.
+   */
+  IDENTITY_MISMATCH,
+  /** A frame the connection's permission in the room does not allow (a read-only cursor). */
+  FORBIDDEN,
+  /** The connection's token expired without a refresh; the connection is closed after this error. */
+  TOKEN_EXPIRED,
+  /** A refresh token was invalid, for another user, or opens the room no more. */
+  REFRESH_REFUSED;
 
   public String wireName() {
     return name().toLowerCase(Locale.ROOT);

@@ -95,19 +95,34 @@ public final class FrameDecoder {
         return new ClientFrame.Ping(pingId);
       case "leave":
         return new ClientFrame.Leave();
+      case "refresh":
+        return refresh(root);
       default:
         throw new UnknownType("unknown frame type '" + abbreviate(type) + "'");
     }
   }
 
+  /**
+   * Every identity field is optional here: whether it is required depends on whether the
+   * connection came with a token, which the connection knows ({@code auth.HelloIdentity}).
+   */
   private ClientFrame.Hello hello(JsonNode root) {
-    String userId = text(root, "userId");
-    check(validator.id("userId", userId));
-    String name = text(root, "name");
-    check(validator.name(name));
-    String color = optionalText(root, "color").orElseGet(() -> ColorPalette.forUser(userId));
-    check(validator.color(color));
+    Optional<String> userId = optionalText(root, "userId");
+    userId.ifPresent(id -> check(validator.id("userId", id)));
+    Optional<String> name = optionalText(root, "name");
+    name.ifPresent(value -> check(validator.name(value)));
+    Optional<String> color = optionalText(root, "color");
+    color.ifPresent(value -> check(validator.color(value)));
     return new ClientFrame.Hello(userId, name, color, resumeVersion(root));
+  }
+
+  /** A token is at most as long as a frame; what is in it is the verifier's to judge. */
+  private ClientFrame.Refresh refresh(JsonNode root) {
+    String token = text(root, "token");
+    if (token.isEmpty()) {
+      throw new InvalidField(new Violation("token", "must not be empty"));
+    }
+    return new ClientFrame.Refresh(token);
   }
 
   /** {@code "resume": {"version": N}}, the last version the client applied. */

@@ -16,6 +16,7 @@ import io.parley.room.RoomState;
 import io.parley.room.RoomUpdate;
 import java.io.UncheckedIOException;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.Map;
@@ -31,9 +32,22 @@ public final class FrameEncoder {
 
   private final ObjectMapper json = new ObjectMapper();
 
+  /**
+   * What the connection may do and until when: {@code permission} is {@code read}, {@code write}
+   * or {@code admin}; {@code tokenExpiresAt} is absent without authentication or when the token
+   * does not expire.
+   */
+  public record Grant(String permission, Optional<Instant> tokenExpiresAt) {}
+
   public String welcome(
-      String roomId, String sessionId, String userId, RoomState snapshot, Heartbeat heartbeat) {
-    ObjectNode frame = welcomeFrame(roomId, sessionId, userId, snapshot.version(), false, heartbeat);
+      String roomId,
+      String sessionId,
+      String userId,
+      RoomState snapshot,
+      Heartbeat heartbeat,
+      Grant grant) {
+    ObjectNode frame =
+        welcomeFrame(roomId, sessionId, userId, snapshot.version(), false, heartbeat, grant);
     frame.set("snapshot", snapshot(snapshot));
     return write(frame);
   }
@@ -43,8 +57,32 @@ public final class FrameEncoder {
    * version} and the events after it follow.
    */
   public String resumedWelcome(
-      String roomId, String sessionId, String userId, long version, Heartbeat heartbeat) {
-    return write(welcomeFrame(roomId, sessionId, userId, version, true, heartbeat));
+      String roomId,
+      String sessionId,
+      String userId,
+      long version,
+      Heartbeat heartbeat,
+      Grant grant) {
+    return write(welcomeFrame(roomId, sessionId, userId, version, true, heartbeat, grant));
+  }
+
+  /** Sent {@code refresh-ahead} before the connection's token expires: send a refresh. */
+  public String tokenExpiring(Instant expiresAt) {
+    ObjectNode frame = frame("token_expiring");
+    frame.put("tokenExpiresAt", expiresAt.toString());
+    return write(frame);
+  }
+
+  /** A refresh was accepted: the connection now has {@code grant}. */
+  public String refreshed(Grant grant) {
+    ObjectNode frame = frame("refreshed");
+    putGrant(frame, grant);
+    return write(frame);
+  }
+
+  private static void putGrant(ObjectNode frame, Grant grant) {
+    frame.put("permission", grant.permission());
+    grant.tokenExpiresAt().ifPresent(at -> frame.put("tokenExpiresAt", at.toString()));
   }
 
   private ObjectNode welcomeFrame(
@@ -53,7 +91,8 @@ public final class FrameEncoder {
       String userId,
       long version,
       boolean resumed,
-      Heartbeat heartbeat) {
+      Heartbeat heartbeat,
+      Grant grant) {
     ObjectNode frame = frame("welcome");
     frame.put("protocol", PROTOCOL_VERSION);
     frame.put("roomId", roomId);
@@ -64,6 +103,7 @@ public final class FrameEncoder {
     ObjectNode node = frame.putObject("heartbeat");
     node.put("intervalMs", heartbeat.interval().toMillis());
     node.put("idleTimeoutMs", heartbeat.idleTimeout().toMillis());
+    putGrant(frame, grant);
     return frame;
   }
 
@@ -120,6 +160,15 @@ public final class FrameEncoder {
     ObjectNode body = json.createObjectNode();
     body.put("code", code);
     body.put("field", field);
+    body.put("message", message);
+    return write(body);
+  }
+
+  /** An authentication refusal: {@code reason} says which check failed ({@code expired}...). */
+  public String httpAuthError(String code, String reason, String message) {
+    ObjectNode body = json.createObjectNode();
+    body.put("code", code);
+    body.put("reason", reason);
     body.put("message", message);
     return write(body);
   }

@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.typesafe.config.ConfigFactory;
+import io.parley.auth.AuthFixtures;
+import io.parley.auth.RoomAccess;
 import io.parley.limits.ConnectionLimiter;
 import io.parley.persistence.RoomHistory;
 import io.parley.protocol.ClientFrame;
@@ -96,7 +98,9 @@ class ConnectionActorTest {
                 new ConnectionLimiter(settings.connectionLimits()).admit("127.0.0.1").lease().orElseThrow(),
                 settings,
                 new FrameEncoder(),
-                Clock.systemUTC()));
+                Clock.systemUTC(),
+                RoomAccess.unauthenticated(),
+                AuthFixtures.off()));
     connection.tell(new ConnectionActor.StreamStarted(acks.getRef()));
     acks.expectMessage(ConnectionActor.Ack.INSTANCE);
   }
@@ -106,7 +110,7 @@ class ConnectionActorTest {
     connection.tell(
         new ConnectionActor.FrameArrived(
             acks.getRef(),
-            new DecodeResult.Decoded(new ClientFrame.Hello("ann", "Ann", "#123456", resume))));
+            new DecodeResult.Decoded(new ClientFrame.Hello(Optional.of("ann"), Optional.of("Ann"), Optional.of("#123456"), resume))));
     RoomCommand.OpenSession open = room.expectMessageClass(RoomCommand.OpenSession.class);
     open.connection()
         .tell(new SessionReply.Welcome(open.sessionId(), new RoomState(2, java.util.Map.of(), java.util.Map.of(), List.of())));

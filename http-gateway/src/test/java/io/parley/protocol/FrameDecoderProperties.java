@@ -595,8 +595,7 @@ public class FrameDecoderProperties {
                     frame,
                     extras,
                     random,
-                    new ClientFrame.Hello(
-                        userId, name, color.orElseGet(() -> ColorPalette.forUser(userId)), resume));
+                    new ClientFrame.Hello(Optional.of(userId), Optional.of(name), color, resume));
               });
     }
 

@@ -82,7 +82,7 @@ class FrameDecoderTest {
     void helloWithColour() {
       ClientFrame frame =
           decoded(j("{'type':'hello','userId':'u-1','name':'Ada Lovelace','color':'#1E90ff'}"));
-      assertEquals(new ClientFrame.Hello("u-1", "Ada Lovelace", "#1E90ff", Optional.empty()), frame);
+      assertEquals(new ClientFrame.Hello(Optional.of("u-1"), Optional.of("Ada Lovelace"), Optional.of("#1E90ff"), Optional.empty()), frame);
     }
 
     @Test
@@ -93,20 +93,40 @@ class FrameDecoderTest {
     }
 
     @Test
-    void helloWithoutColourGetsAStablePaletteColour() {
-      ClientFrame.Hello first =
+    void helloWithoutColourLeavesItToTheConnection() {
+      ClientFrame.Hello hello =
           assertInstanceOf(
               ClientFrame.Hello.class, decoded(j("{'type':'hello','userId':'u-1','name':'Ada'}")));
-      assertEquals("u-1", first.userId());
-      assertEquals("Ada", first.name());
-      assertEquals(ColorPalette.forUser("u-1"), first.color());
-      assertTrue(first.color().matches("#[0-9a-f]{6}"), first.color());
-
-      ClientFrame.Hello again =
+      assertEquals(Optional.of("u-1"), hello.userId());
+      assertEquals(Optional.of("Ada"), hello.name());
+      assertEquals(Optional.empty(), hello.color());
+      assertEquals(
+          Optional.empty(),
           assertInstanceOf(
-              ClientFrame.Hello.class,
-              decoded(j("{'type':'hello','userId':'u-1','name':'Someone else','color':null}")));
-      assertEquals(first.color(), again.color(), "one user gets one colour");
+                  ClientFrame.Hello.class,
+                  decoded(j("{'type':'hello','userId':'u-1','name':'Someone else','color':null}")))
+              .color());
+    }
+
+    @Test
+    void helloMayLeaveOutTheIdentityThatATokenGives() {
+      assertEquals(
+          new ClientFrame.Hello(Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty()),
+          decoded(j("{'type':'hello'}")));
+    }
+
+    @Test
+    void paletteGivesOneUserOneColour() {
+      assertEquals(ColorPalette.forUser("u-1"), ColorPalette.forUser("u-1"));
+      assertTrue(ColorPalette.forUser("u-1").matches("#[0-9a-f]{6}"));
+    }
+
+    @Test
+    void refreshCarriesAToken() {
+      assertEquals(new ClientFrame.Refresh("a.b.c"), decoded(j("{'type':'refresh','token':'a.b.c'}")));
+      assertEquals(
+          "token", malformed(j("{'type':'refresh','token':''}")).field().orElseThrow());
+      assertEquals("token", malformed(j("{'type':'refresh'}")).field().orElseThrow());
     }
 
     @Test
@@ -614,16 +634,18 @@ class FrameDecoderTest {
         Arguments.of("ping id too long", "{'type':'ping','id':'" + "p".repeat(65) + "'}",
             ErrorCode.INVALID_FIELD, "id"),
         // hello
+        // a hello without userId or name is the connection's to judge (HelloIdentityTest)
         Arguments.of(
-            "hello without userId", "{'type':'hello','name':'Ada'}", ErrorCode.INVALID_FIELD,
-            "userId"),
+            "hello with a userId not a string", "{'type':'hello','userId':7,'name':'Ada'}",
+            ErrorCode.INVALID_FIELD, "userId"),
         Arguments.of(
             "hello with a bad userId",
             "{'type':'hello','userId':'<script>','name':'Ada'}",
             ErrorCode.INVALID_FIELD,
             "userId"),
         Arguments.of(
-            "hello without name", "{'type':'hello','userId':'u'}", ErrorCode.INVALID_FIELD, "name"),
+            "hello with a name not a string", "{'type':'hello','userId':'u','name':[]}",
+            ErrorCode.INVALID_FIELD, "name"),
         Arguments.of(
             "hello blank name",
             "{'type':'hello','userId':'u','name':'   '}",
@@ -876,7 +898,7 @@ class FrameDecoderTest {
   void surrogatePairsAreAcceptedWhetherEscapedOrNot() {
     for (String emoji : List.of("\\ud83d\\ude00", "\ud83d\ude00")) {
       assertEquals(
-          new ClientFrame.Hello("u", "Eve " + "\ud83d\ude00", "#123456", Optional.empty()),
+          new ClientFrame.Hello(Optional.of("u"), Optional.of("Eve " + "\ud83d\ude00"), Optional.of("#123456"), Optional.empty()),
           decoded(j("{'type':'hello','userId':'u','name':'Eve " + emoji + "','color':'#123456'}")));
       assertEquals(
           new ClientFrame.Chat("m1", "a\ud83d\ude00b"),

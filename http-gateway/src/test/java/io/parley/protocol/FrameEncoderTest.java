@@ -63,6 +63,9 @@ class FrameEncoderTest {
   private static final FrameEncoder.Heartbeat HEARTBEAT =
       new FrameEncoder.Heartbeat(Duration.ofSeconds(15), Duration.ofSeconds(45));
 
+  private static final FrameEncoder.Grant GRANT =
+      new FrameEncoder.Grant("write", Optional.of(Instant.parse("2026-12-01T12:00:00Z")));
+
   private static Session session(String id, Instant openedAt) {
     // The connection is only used by the room; the encoder never writes it.
     return new Session(id, null, openedAt);
@@ -156,7 +159,7 @@ class FrameEncoderTest {
 
     @Test
     void carriesSessionAndSnapshot() {
-      JsonNode frame = parse(encoder.welcome("room-1", "s-a1", "amy", sampleState(), HEARTBEAT));
+      JsonNode frame = parse(encoder.welcome("room-1", "s-a1", "amy", sampleState(), HEARTBEAT, GRANT));
       assertEquals("welcome", frame.get("type").asText());
       assertEquals(FrameEncoder.PROTOCOL_VERSION, frame.get("protocol").asInt());
       assertEquals(1, frame.get("protocol").asInt());
@@ -165,12 +168,25 @@ class FrameEncoderTest {
       assertEquals("amy", frame.get("userId").asText());
       assertEquals(9, frame.get("version").asLong());
       assertEquals(tree("{'intervalMs':15000,'idleTimeoutMs':45000}"), frame.get("heartbeat"));
+      assertEquals("write", frame.get("permission").asText());
+      assertEquals("2026-12-01T12:00:00Z", frame.get("tokenExpiresAt").asText());
       assertSampleSnapshot(frame.get("snapshot"));
     }
 
     @Test
+    void withoutAnExpiryHasNoTokenExpiresAt() {
+      JsonNode frame =
+          parse(
+              encoder.welcome(
+                  "r", "s", "u", RoomState.empty(), HEARTBEAT,
+                  new FrameEncoder.Grant("admin", Optional.empty())));
+      assertEquals("admin", frame.get("permission").asText());
+      assertFalse(frame.has("tokenExpiresAt"));
+    }
+
+    @Test
     void ofAnEmptyRoom() {
-      JsonNode frame = parse(encoder.welcome("r", "s", "u", RoomState.empty(), HEARTBEAT));
+      JsonNode frame = parse(encoder.welcome("r", "s", "u", RoomState.empty(), HEARTBEAT, GRANT));
       assertEquals(0, frame.get("version").asLong());
       assertEquals(
           tree("{'version':0,'members':[],'state':{},'chat':[]}"), frame.get("snapshot"));
@@ -185,7 +201,7 @@ class FrameEncoderTest {
     assertSampleSnapshot(document);
 
     JsonNode welcomeSnapshot =
-        parse(encoder.welcome("room-1", "s", "u", state, HEARTBEAT)).get("snapshot").deepCopy();
+        parse(encoder.welcome("room-1", "s", "u", state, HEARTBEAT, GRANT)).get("snapshot").deepCopy();
     ((com.fasterxml.jackson.databind.node.ObjectNode) welcomeSnapshot).put("roomId", "room-1");
     assertEquals(welcomeSnapshot, document);
   }

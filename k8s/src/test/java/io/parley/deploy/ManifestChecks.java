@@ -190,6 +190,12 @@ final class ManifestChecks {
     }
     String mode = env.get("PARLEY_CLUSTER_MODE");
     problem("kubernetes".equals(mode), "PARLEY_CLUSTER_MODE must be kubernetes (Cluster Bootstrap), is " + mode);
+    problem("production".equals(env.get("PARLEY_MODE")),
+        "PARLEY_MODE must be production (keys required, no development token endpoint), is " + env.get("PARLEY_MODE"));
+    problem(!env.getOrDefault("PARLEY_AUTH_HS256_SECRET", "").isEmpty() || !env.getOrDefault("PARLEY_AUTH_JWKS_URL", "").isEmpty(),
+        "a production node needs PARLEY_AUTH_HS256_SECRET or PARLEY_AUTH_JWKS_URL, or it refuses to start");
+    problem(!env.getOrDefault("PARLEY_OPERATOR_TOKEN", "").isEmpty(),
+        "PARLEY_OPERATOR_TOKEN is not set: the operator routes of the management port answer 403 in production");
     if (!app.kubernetesLayerExists()) {
       notes.add("parley/cluster/kubernetes.conf does not exist yet: PARLEY_CLUSTER_MODE=kubernetes and the names "
           + AppSettings.PENDING_KUBERNETES_LAYER_ENV + " are taken on trust");

@@ -50,6 +50,7 @@ class ManifestChecksCanFailTest {
           data.set("PARLEY_DB_ULR", data.remove("PARLEY_DB_URL"));
         }, "sets PARLEY_DB_ULR"),
         breaks("no PostgreSQL URL", d -> ((ObjectNode) kind(d, "ConfigMap").get("data")).remove("PARLEY_DB_URL"), "PARLEY_DB_URL must point at PostgreSQL"),
+        breaks("development mode", d -> ((ObjectNode) kind(d, "ConfigMap").get("data")).remove("PARLEY_MODE"), "PARLEY_MODE must be production"),
         breaks("cluster mode", d -> ((ObjectNode) kind(d, "ConfigMap").get("data")).put("PARLEY_CLUSTER_MODE", "local"), "PARLEY_CLUSTER_MODE must be kubernetes"),
         breaks("http host", d -> env(d, "PARLEY_HTTP_HOST").put("value", "127.0.0.1"), "0.0.0.0"),
         breaks("remote host not the pod IP", d -> {

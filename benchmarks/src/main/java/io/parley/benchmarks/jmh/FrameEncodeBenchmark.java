@@ -72,6 +72,12 @@ public class FrameEncodeBenchmark {
   /** A {@code welcome} with the snapshot of the modest room (about 25 KB of JSON). */
   @Benchmark
   public String encodeWelcome() {
-    return encoder.welcome("demo", "s-user-0", BusyRoom.member(0), modestRoom, heartbeat);
+    return encoder.welcome(
+        "demo",
+        "s-user-0",
+        BusyRoom.member(0),
+        modestRoom,
+        heartbeat,
+        new FrameEncoder.Grant("write", Optional.empty()));
   }
 }

@@ -1,0 +1,88 @@
+package io.parley.auth;
+
+import static io.parley.testing.TestClient.json;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.parley.testing.RawHttp;
+import io.parley.testing.ServerProcess;
+import io.parley.testing.TestClient;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The README's run command: a node in development mode (the default) requires tokens, mints them
+ * for loopback clients, and keeps its secret across restarts; a production node without keys
+ * refuses to start.
+ */
+class DevelopmentModeTest {
+
+  /** The environment of {@code bin/parley}: nothing about authentication. */
+  private static final Map<String, String> DEFAULTS = Map.of("PARLEY_AUTH_MODE", "jwt");
+
+  @TempDir Path dir;
+
+  @Test
+  void tokensFromTheDevelopmentEndpointOpenRoomsAndSurviveARestart() throws Exception {
+    Path data = Files.createDirectories(dir.resolve("data"));
+    String token;
+    try (ServerProcess node = ServerProcess.start(data, DEFAULTS)) {
+      assertThat(node.log()).contains("development mode, tokens required");
+      assertThat(node.log()).contains("/v1/dev/token?userId=ann&name=Ann");
+      assertThat(RawHttp.get(node.port(), "/v1/rooms/demo").status()).isEqualTo(401);
+
+      RawHttp.Response minted = RawHttp.get(node.port(), "/v1/dev/token?userId=ann&name=Ann&rooms=demo:read");
+      assertThat(minted.status()).isEqualTo(200);
+      JsonNode body = TestClient.JSON.readTree(minted.body());
+      assertThat(body.path("developmentOnly").asBoolean()).isTrue();
+      token = body.path("token").asText();
+
+      JsonNode welcome = welcome(node, token);
+      assertThat(welcome.path("userId").asText()).isEqualTo("ann");
+      assertThat(welcome.path("permission").asText()).isEqualTo("read");
+      assertThat(welcome.at("/snapshot/members/0/name").asText()).isEqualTo("Ann");
+
+      RawHttp.Response bad = RawHttp.get(node.port(), "/v1/dev/token?userId=ann&rooms=demo:owner");
+      assertThat(bad.status()).isEqualTo(400);
+      assertThat(TestClient.JSON.readTree(bad.body()).path("field").asText()).isEqualTo("rooms");
+      assertThat(node.stop()).isZero();
+    }
+    Path secret = data.resolve("development-secret");
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(secret))).isEqualTo("rw-------");
+    try (ServerProcess restarted = ServerProcess.start(data, DEFAULTS)) {
+      assertThat(welcome(restarted, token).path("userId").asText()).isEqualTo("ann");
+    }
+  }
+
+  @Test
+  void productionWithoutKeysRefusesToStart() {
+    assertThatThrownBy(() -> ServerProcess.start(dir, Map.of("PARLEY_AUTH_MODE", "jwt", "PARLEY_MODE", "production")))
+        .hasMessageContaining("node exited with 1")
+        .hasMessageContaining("PARLEY_AUTH_HS256_SECRET or PARLEY_AUTH_JWKS_URL");
+  }
+
+  @Test
+  void productionWithAuthenticationOffRefusesToStart() {
+    assertThatThrownBy(() -> ServerProcess.start(dir, Map.of("PARLEY_MODE", "production")))
+        .hasMessageContaining("node exited with 1")
+        .hasMessageContaining("PARLEY_AUTH_MODE=none");
+  }
+
+  private static JsonNode welcome(ServerProcess node, String token) {
+    try (TestClient client =
+        TestClient.open(
+            URI.create("ws://127.0.0.1:" + node.port() + "/v1/rooms/demo/ws?access_token=" + token),
+            Map.of(),
+            List.of())) {
+      client.send(json("type", "hello"));
+      return client.expect("welcome");
+    }
+  }
+}

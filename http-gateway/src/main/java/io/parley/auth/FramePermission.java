@@ -1,0 +1,21 @@
+package io.parley.auth;
+
+import io.parley.protocol.ClientFrame;
+
+/**
+ * The permission each frame needs. Reading and being a member ({@code hello}, {@code ping},
+ * {@code leave}, a {@code refresh}) and the member's own presence ({@code ready}, {@code focus})
+ * need {@code read}; changing state, chatting and cursors need {@code write}.
+ */
+public final class FramePermission {
+
+  private FramePermission() {}
+
+  public static Permission required(ClientFrame frame) {
+    boolean writes =
+        frame instanceof ClientFrame.ChangeKeys
+            || frame instanceof ClientFrame.Chat
+            || frame instanceof ClientFrame.Cursor;
+    return writes ? Permission.WRITE : Permission.READ;
+  }
+}

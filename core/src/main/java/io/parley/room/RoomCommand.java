@@ -133,6 +133,28 @@ public sealed interface RoomCommand extends CborSerializable {
     }
   }
 
+  /**
+   * A room administrator's command, answered with a {@link CommandReply} like a durable one but
+   * not written with the batch of durable commands: it acts on presence. Each kind is idempotent
+   * (the second kick of a user finds nobody to remove and is answered with the room's version),
+   * so the room needs no memory of their ids.
+   */
+  sealed interface Moderation extends RoomCommand {
+    String commandId();
+
+    ActorRef<CommandReply> replyTo();
+  }
+
+  /** Removes {@code userId} from the room: every session of it ends, its member leaves. */
+  record Kick(String commandId, String userId, ActorRef<CommandReply> replyTo)
+      implements Moderation {}
+
+  /**
+   * Ends every session and every member leaves; the state and the chat stay, and the room may
+   * be joined again.
+   */
+  record CloseRoom(String commandId, ActorRef<CommandReply> replyTo) implements Moderation {}
+
   /** An ephemeral cursor position, relayed to the other sessions and never persisted. */
   record MoveCursor(String sessionId, double x, double y, Optional<String> documentId)
       implements RoomCommand {}

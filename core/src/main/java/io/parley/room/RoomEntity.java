@@ -8,7 +8,9 @@ import io.parley.validation.FieldValidator;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -156,6 +158,8 @@ public final class RoomEntity
             RoomCommand.OpenSession.class, afterBatch(afterPresenceCheck(this::onOpenSession)))
         .onCommand(RoomCommand.CloseSession.class, afterBatch(this::onCloseSession))
         .onCommand(RoomCommand.GraceExpired.class, afterBatch(this::onGraceExpired))
+        .onCommand(RoomCommand.Kick.class, afterBatch(this::onKick))
+        .onCommand(RoomCommand.CloseRoom.class, afterBatch(this::onCloseRoom))
         .onCommand(
             RoomCommand.RecoveryWatchesChecked.class, afterBatch(this::onRecoveryWatchesChecked))
         .onCommand(RoomCommand.GetSnapshot.class, afterPresenceCheck(this::onGetSnapshot))
@@ -228,6 +232,62 @@ public final class RoomEntity
       session.get().connection().tell(new SessionReply.Left(command.sessionId()));
     }
     return effect;
+  }
+
+  // ---- moderation
+
+  private ReplyEffect<RoomEvent, RoomState> onKick(RoomState state, RoomCommand.Kick command) {
+    return endMembers(state, command, rules.kick(state, command.userId(), clock.instant()));
+  }
+
+  private ReplyEffect<RoomEvent, RoomState> onCloseRoom(
+      RoomState state, RoomCommand.CloseRoom command) {
+    return endMembers(state, command, rules.closeRoom(state, clock.instant()));
+  }
+
+  /**
+   * Writes the leaves, then ends the sessions of the members who left: each connection is told
+   * why after the answer to the command, both straight from the room, so that an administrator
+   * who closes the room gets the ack before its own session ends.
+   */
+  private ReplyEffect<RoomEvent, RoomState> endMembers(
+      RoomState state, RoomCommand.Moderation command, List<RoomEvent> leaves) {
+    if (leaves.isEmpty()) {
+      return Effect()
+          .reply(command.replyTo(), new CommandReply.Accepted(command.commandId(), state.version()));
+    }
+    List<Map.Entry<Session, RoomEvent.LeaveReason>> ended = new ArrayList<>();
+    for (RoomEvent event : leaves) {
+      RoomEvent.MemberLeft left = (RoomEvent.MemberLeft) event;
+      state
+          .member(left.userId())
+          .ifPresent(
+              member ->
+                  member.sessions().values().forEach(s -> ended.add(Map.entry(s, left.reason()))));
+    }
+    for (Map.Entry<Session, RoomEvent.LeaveReason> end : ended) {
+      context.unwatch(end.getKey().connection());
+      fanout.sessionClosed(end.getKey());
+      cursors.sessionClosed(end.getKey().sessionId());
+    }
+    context.getLog().info("{} ended {} member(s)", command.getClass().getSimpleName(), leaves.size());
+    return Effect()
+        .persist(leaves)
+        .thenRun(
+            (RoomState next) -> {
+              long version = next.version() - leaves.size();
+              for (RoomEvent event : leaves) {
+                version++;
+                afterChange(next, event, version, null);
+              }
+              command.replyTo().tell(new CommandReply.Accepted(command.commandId(), next.version()));
+              ended.forEach(
+                  end ->
+                      end.getKey()
+                          .connection()
+                          .tell(new SessionReply.Ended(end.getKey().sessionId(), end.getValue())));
+            })
+        .thenNoReply();
   }
 
   private ReplyEffect<RoomEvent, RoomState> onGraceExpired(
@@ -420,7 +480,12 @@ public final class RoomEntity
 
   /** Runs after an event is in the journal: deliver it, then keep the timers in step. */
   private void afterChange(RoomState next, RoomEvent event, String skipSessionId) {
-    RoomUpdate.EventDelivered update = new RoomUpdate.EventDelivered(next.version(), event);
+    afterChange(next, event, next.version(), skipSessionId);
+  }
+
+  /** As above for one of several events written together; {@code version} is its own. */
+  private void afterChange(RoomState next, RoomEvent event, long version, String skipSessionId) {
+    RoomUpdate.EventDelivered update = new RoomUpdate.EventDelivered(version, event);
     recentEvents.append(update);
     fanout.event(next, update, Optional.ofNullable(skipSessionId));
     if (event instanceof RoomEvent.MemberAway away) {

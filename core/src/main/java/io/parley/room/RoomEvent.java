@@ -140,7 +140,15 @@ public sealed interface RoomEvent extends CborSerializable {
     /** The member's last session sent {@code leave}. */
     LEFT,
     /** The member stayed away longer than the grace period. */
-    TIMED_OUT
+    TIMED_OUT,
+    /** A room administrator removed the member ({@link RoomCommand.Kick}). */
+    KICKED,
+    /** A room administrator closed the room ({@link RoomCommand.CloseRoom}). */
+    ROOM_CLOSED;
+
+    public String wireName() {
+      return name().toLowerCase(java.util.Locale.ROOT);
+    }
   }
 
   record ReadyChanged(String userId, String commandId, boolean ready, Instant at)

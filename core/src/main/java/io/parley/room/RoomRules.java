@@ -7,6 +7,7 @@ import io.parley.validation.FieldValidator;
 import io.parley.validation.Violation;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
@@ -89,6 +90,21 @@ public final class RoomRules {
         end == RoomCommand.SessionEnd.LEAVE
             ? new RoomEvent.MemberLeft(userId, RoomEvent.LeaveReason.LEFT, now)
             : new RoomEvent.MemberAway(userId, sessionId, now));
+  }
+
+  /** The events of a kick: the member leaves, whatever its sessions; none if it is not here. */
+  public List<RoomEvent> kick(RoomState state, String userId, Instant now) {
+    return state.member(userId).isPresent()
+        ? List.of(new RoomEvent.MemberLeft(userId, RoomEvent.LeaveReason.KICKED, now))
+        : List.of();
+  }
+
+  /** The events of closing the room: every member leaves, in the order they joined. */
+  public List<RoomEvent> closeRoom(RoomState state, Instant now) {
+    return state.members().values().stream()
+        .sorted(Comparator.comparing(Member::joinedAt))
+        .<RoomEvent>map(m -> new RoomEvent.MemberLeft(m.userId(), RoomEvent.LeaveReason.ROOM_CLOSED, now))
+        .toList();
   }
 
   /** An away member whose grace period ended leaves; one that came back stays. */

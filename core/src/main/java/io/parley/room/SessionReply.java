@@ -21,4 +21,11 @@ public sealed interface SessionReply extends SessionInbox, CborSerializable {
 
   /** The session's {@code leave} is done; the connection may stop. */
   record Left(String sessionId) implements SessionReply {}
+
+  /**
+   * The room ended the session: its member was kicked ({@code reason} {@link
+   * RoomEvent.LeaveReason#KICKED}) or the room closed ({@link RoomEvent.LeaveReason#ROOM_CLOSED}).
+   * The connection tells its client and closes.
+   */
+  record Ended(String sessionId, RoomEvent.LeaveReason reason) implements SessionReply {}
 }

@@ -1924,4 +1924,63 @@ class RoomEntityTest {
       assertEquals(2, room.getState().members().size());
     }
   }
+
+  // ---- moderation
+
+  @Nested
+  class Moderation {
+
+    @Test
+    void aKickEndsEverySessionOfTheMemberAndItLeaves() {
+      TestProbe<SessionInbox> alice = join("s-alice", "alice"); // v1
+      TestProbe<SessionInbox> alice2 = join("s-alice-2", "alice"); // v2
+      TestProbe<SessionInbox> bob = join("s-bob", "bob"); // v3
+      alice.receiveSeveralMessages(2); // her second session opened, bob joined
+      alice2.receiveSeveralMessages(1); // bob joined
+
+      var result = run(r -> new RoomCommand.Kick("k1", "alice", r));
+
+      RoomEvent kicked = new RoomEvent.MemberLeft("alice", RoomEvent.LeaveReason.KICKED, NOW);
+      assertEquals(List.of(kicked), result.events());
+      assertEquals(new CommandReply.Accepted("k1", 4), result.reply());
+      assertEquals(Set.of("bob"), result.state().members().keySet());
+      bob.expectMessage(delivered(4, kicked));
+      alice.expectMessage(new SessionReply.Ended("s-alice", RoomEvent.LeaveReason.KICKED));
+      alice2.expectMessage(new SessionReply.Ended("s-alice-2", RoomEvent.LeaveReason.KICKED));
+      alice.expectNoMessage();
+    }
+
+    @Test
+    void kickingSomebodyWhoIsNotHereChangesNothingAndIsAcked() {
+      join("s-bob", "bob"); // v1
+      var result = run(r -> new RoomCommand.Kick("k1", "alice", r));
+      assertEquals(List.of(), result.events());
+      assertEquals(new CommandReply.Accepted("k1", 1), result.reply());
+    }
+
+    @Test
+    void closingTheRoomEndsEverySessionAndKeepsTheState() {
+      TestProbe<SessionInbox> alice = join("s-alice", "alice"); // v1
+      TestProbe<SessionInbox> bob = join("s-bob", "bob"); // v2
+      run(r -> new RoomCommand.ChangeKeys("c1", "s-alice", List.of(set("k", JSON.textNode("v"))), r)); // v3
+      alice.receiveSeveralMessages(2);
+      bob.receiveSeveralMessages(1);
+
+      var result = run(r -> new RoomCommand.CloseRoom("x1", r));
+
+      assertEquals(
+          List.of(
+              new RoomEvent.MemberLeft("alice", RoomEvent.LeaveReason.ROOM_CLOSED, NOW),
+              new RoomEvent.MemberLeft("bob", RoomEvent.LeaveReason.ROOM_CLOSED, NOW)),
+          result.events());
+      assertEquals(new CommandReply.Accepted("x1", 5), result.reply());
+      assertEquals(Map.of(), result.state().members());
+      assertEquals(Set.of("k"), result.state().keys().keySet());
+      alice.expectMessage(new SessionReply.Ended("s-alice", RoomEvent.LeaveReason.ROOM_CLOSED));
+      bob.expectMessage(new SessionReply.Ended("s-bob", RoomEvent.LeaveReason.ROOM_CLOSED));
+
+      join("s-alice-again", "alice"); // the room may be joined again
+      assertEquals(6, room.getState().version());
+    }
+  }
 }

@@ -183,6 +183,8 @@ class SerializationRoundTripTest {
         new RoomEvent.SessionOpened("alice", "a3", "Alice", "#aa0000", connection, T2),
         new RoomEvent.MemberLeft("alice", RoomEvent.LeaveReason.LEFT, T2),
         new RoomEvent.MemberLeft("carol", RoomEvent.LeaveReason.TIMED_OUT, T1),
+        new RoomEvent.MemberLeft("dave", RoomEvent.LeaveReason.KICKED, T1),
+        new RoomEvent.MemberLeft("erin", RoomEvent.LeaveReason.ROOM_CLOSED, T1),
         new RoomEvent.ReadyChanged("bob", "r1", true, T1),
         new RoomEvent.ReadyChanged("bob", "r2", false, T1),
         new RoomEvent.DocumentFocused("bob", "f1", Optional.of(new DocumentFocus("doc:42", "text+md")), T1),
@@ -211,6 +213,8 @@ class SerializationRoundTripTest {
     samples.add(new RoomCommand.FocusDocument("f1", "a1", Optional.of(new DocumentFocus("doc-1", "canvas")), replyTo));
     samples.add(new RoomCommand.FocusDocument("f2", "a1", Optional.empty(), replyTo));
     samples.add(new RoomCommand.PostChat("m1", "a1", "hello", replyTo));
+    samples.add(new RoomCommand.Kick("k1", "bob", replyTo));
+    samples.add(new RoomCommand.CloseRoom("x1", replyTo));
     samples.add(new RoomCommand.MoveCursor("a1", 10.25, -3.5, Optional.of("doc-1")));
     samples.add(new RoomCommand.MoveCursor("a1", 0, Double.MAX_VALUE, Optional.empty()));
     samples.add(new RoomCommand.GetSnapshot(stateReplyTo));
@@ -241,6 +245,7 @@ class SerializationRoundTripTest {
     samples.add(new SessionReply.Welcome("a1", RoomState.empty()));
     samples.add(new SessionReply.Refused("a1", RejectCode.VALIDATION, "color: must be a hex colour like #1e90ff"));
     samples.add(new SessionReply.Left("a1"));
+    samples.add(new SessionReply.Ended("a1", RoomEvent.LeaveReason.KICKED));
     samples.add(new SessionReply.Missed(3, Optional.empty()));
     samples.add(new SessionReply.Missed(3, Optional.of(List.of(new RoomUpdate.EventDelivered(4, new RoomEvent.ReadyChanged("u", "c", true, T1))))));
     // to the fan-out of a node

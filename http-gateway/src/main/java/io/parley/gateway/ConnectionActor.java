@@ -17,6 +17,7 @@ import io.parley.protocol.FrameEncoder;
 import io.parley.room.CommandReply;
 import io.parley.room.RejectCode;
 import io.parley.room.RoomCommand;
+import io.parley.room.RoomEvent;
 import io.parley.room.RoomUpdate;
 import io.parley.room.SessionInbox;
 import io.parley.room.SessionReply;
@@ -440,6 +441,7 @@ public final class ConnectionActor {
                         + settings.commandTimeoutAfterRoomRestart().toMillis()
                         + " ms"))
         .onMessage(EncodedUpdates.RoomRestarted.class, this::onRoomRestarted)
+        .onMessage(SessionReply.Ended.class, this::onEnded)
         .onMessage(IdleCheck.class, this::onIdleCheck)
         .onMessage(TokenExpiring.class, this::onTokenExpiring)
         .onMessage(TokenExpired.class, this::onTokenExpired)
@@ -522,6 +524,19 @@ public final class ConnectionActor {
           return onRefresh(refresh);
         }
       };
+
+  /**
+   * The room ended the session (kicked, or the room closed): nothing to tell the room, the
+   * client learns why and the connection closes.
+   */
+  private Behavior<SessionInbox> onEnded(SessionReply.Ended ended) {
+    if (ended.reason() == RoomEvent.LeaveReason.KICKED) {
+      context.getLog().info("closing a connection whose member was kicked");
+      return closeWithError(ErrorCode.KICKED, "a room administrator removed you from the room");
+    }
+    context.getLog().info("closing a connection whose room was closed");
+    return closeWithError(ErrorCode.ROOM_CLOSED, "a room administrator closed the room");
+  }
 
   // ---- the token
 

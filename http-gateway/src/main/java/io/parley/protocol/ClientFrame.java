@@ -36,7 +36,7 @@ public sealed interface ClientFrame {
     String id();
 
     /** The room command this frame stands for, sent by {@code sessionId}. */
-    RoomCommand.Durable toRoom(String sessionId, ActorRef<CommandReply> replyTo);
+    RoomCommand toRoom(String sessionId, ActorRef<CommandReply> replyTo);
 
     @Override
     default <R> R accept(Visitor<R> visitor) {
@@ -64,29 +64,45 @@ public sealed interface ClientFrame {
   /** {@code set}, {@code delete} and {@code batch}: one or several key operations. */
   record ChangeKeys(String id, List<KeyOp> ops) implements Command {
     @Override
-    public RoomCommand.Durable toRoom(String sessionId, ActorRef<CommandReply> replyTo) {
+    public RoomCommand toRoom(String sessionId, ActorRef<CommandReply> replyTo) {
       return new RoomCommand.ChangeKeys(id, sessionId, ops, replyTo);
     }
   }
 
   record Ready(String id, boolean ready) implements Command {
     @Override
-    public RoomCommand.Durable toRoom(String sessionId, ActorRef<CommandReply> replyTo) {
+    public RoomCommand toRoom(String sessionId, ActorRef<CommandReply> replyTo) {
       return new RoomCommand.SetReady(id, sessionId, ready, replyTo);
     }
   }
 
   record Focus(String id, Optional<DocumentFocus> document) implements Command {
     @Override
-    public RoomCommand.Durable toRoom(String sessionId, ActorRef<CommandReply> replyTo) {
+    public RoomCommand toRoom(String sessionId, ActorRef<CommandReply> replyTo) {
       return new RoomCommand.FocusDocument(id, sessionId, document, replyTo);
     }
   }
 
   record Chat(String id, String text) implements Command {
     @Override
-    public RoomCommand.Durable toRoom(String sessionId, ActorRef<CommandReply> replyTo) {
+    public RoomCommand toRoom(String sessionId, ActorRef<CommandReply> replyTo) {
       return new RoomCommand.PostChat(id, sessionId, text, replyTo);
+    }
+  }
+
+  /** An administrator removes a member: its sessions end, it leaves ({@code admin} only). */
+  record Kick(String id, String userId) implements Command {
+    @Override
+    public RoomCommand toRoom(String sessionId, ActorRef<CommandReply> replyTo) {
+      return new RoomCommand.Kick(id, userId, replyTo);
+    }
+  }
+
+  /** An administrator closes the room: every session ends, the state stays ({@code admin} only). */
+  record CloseRoom(String id) implements Command {
+    @Override
+    public RoomCommand toRoom(String sessionId, ActorRef<CommandReply> replyTo) {
+      return new RoomCommand.CloseRoom(id, replyTo);
     }
   }
 

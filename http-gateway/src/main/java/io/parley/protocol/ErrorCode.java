@@ -32,7 +32,11 @@ public enum ErrorCode {
   /** The connection's token expired without a refresh; the connection is closed after this error. */
   TOKEN_EXPIRED,
   /** A refresh token was invalid, for another user, or opens the room no more. */
-  REFRESH_REFUSED;
+  REFRESH_REFUSED,
+  /** A room administrator removed the member; the connection is closed after this error. */
+  KICKED,
+  /** A room administrator closed the room; the connection is closed after this error. */
+  ROOM_CLOSED;
 
   public String wireName() {
     return name().toLowerCase(Locale.ROOT);

@@ -97,6 +97,13 @@ public final class FrameDecoder {
         return new ClientFrame.Leave();
       case "refresh":
         return refresh(root);
+      case "kick":
+        String kickId = commandId(root);
+        String kicked = text(root, "userId");
+        check(validator.id("userId", kicked));
+        return new ClientFrame.Kick(kickId, kicked);
+      case "close_room":
+        return new ClientFrame.CloseRoom(commandId(root));
       default:
         throw new UnknownType("unknown frame type '" + abbreviate(type) + "'");
     }

@@ -315,7 +315,7 @@ public final class FrameEncoder {
 
     @Override
     public String memberLeft(RoomEvent.MemberLeft e) {
-      frame.put("reason", e.reason() == RoomEvent.LeaveReason.LEFT ? "left" : "timed_out");
+      frame.put("reason", e.reason().wireName());
       return "member.left";
     }
 

@@ -70,6 +70,8 @@ class HelloIdentityTest {
     assertThat(FramePermission.required(new ClientFrame.Ready("r", true))).isEqualTo(Permission.READ);
     assertThat(FramePermission.required(new ClientFrame.Focus("f", Optional.empty()))).isEqualTo(Permission.READ);
     assertThat(FramePermission.required(new ClientFrame.Ping(Optional.empty()))).isEqualTo(Permission.READ);
+    assertThat(FramePermission.required(new ClientFrame.Kick("k", "bob"))).isEqualTo(Permission.ADMIN);
+    assertThat(FramePermission.required(new ClientFrame.CloseRoom("x"))).isEqualTo(Permission.ADMIN);
     assertThat(Permission.ADMIN.includes(Permission.WRITE)).isTrue();
     assertThat(Permission.READ.includes(Permission.WRITE)).isFalse();
   }

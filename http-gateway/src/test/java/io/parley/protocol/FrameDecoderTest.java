@@ -122,6 +122,15 @@ class FrameDecoderTest {
     }
 
     @Test
+    void kickAndCloseRoom() {
+      assertEquals(new ClientFrame.Kick("k1", "bob"), decoded(j("{'type':'kick','id':'k1','userId':'bob'}")));
+      assertEquals("userId", malformed(j("{'type':'kick','id':'k1'}")).field().orElseThrow());
+      assertEquals("userId", malformed(j("{'type':'kick','id':'k1','userId':'<b>'}")).field().orElseThrow());
+      assertEquals(new ClientFrame.CloseRoom("x1"), decoded(j("{'type':'close_room','id':'x1'}")));
+      assertEquals("id", malformed(j("{'type':'close_room'}")).field().orElseThrow());
+    }
+
+    @Test
     void refreshCarriesAToken() {
       assertEquals(new ClientFrame.Refresh("a.b.c"), decoded(j("{'type':'refresh','token':'a.b.c'}")));
       assertEquals(

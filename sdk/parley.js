@@ -342,6 +342,9 @@ export class ParleyClient {
     }
     this.#stopTimers();
     this.#cursorLatest = null;
+    this.#hint = null;
+    this.#fatal = null;
+    this.#joinedAt = 0;
     this.#rejectAll(new ParleyError('closed', 'the client was closed before the command was answered'));
     this.#setStatus('closed', { reason: 'client' });
   }
@@ -359,9 +362,12 @@ export class ParleyClient {
     }
   }
 
-  /** Resolves when joined (at once if it is), rejects if the client is closed or fails first. */
+  /** Resolves when joined (at once if it is), rejects if the client is (or gets) closed or failed first. */
   whenJoined() {
     if (this.#status === 'joined') return Promise.resolve(this);
+    if (this.#status === 'closed' || this.#status === 'failed') {
+      return Promise.reject(new ParleyError(this.#status, `the client is ${this.#status}; call connect() first`));
+    }
     return new Promise((resolve, reject) => {
       const off = this.on('status', ({ status, reason, message }) => {
         if (status === 'joined') {

@@ -640,6 +640,7 @@ test('whenJoined resolves on joined, rejects on close', async (t) => {
   const pending = other.client.connect().whenJoined();
   other.client.close();
   await assert.rejects(pending, { code: 'closed' });
+  await assert.rejects(other.client.whenJoined(), { code: 'closed' });
 });
 
 test('getSnapshot: the same object until something changes', async (t) => {

@@ -180,6 +180,8 @@ export interface ParleyClientOptions {
   commandRetries?: number;
   /** Time for a socket to open and be welcomed (ms, default 15000). */
   connectTimeoutMs?: number;
+  /** Containers a state value may nest (default 16, the server's `parley.limits.value-max-depth`); deeper ones are refused locally. */
+  maxValueDepth?: number;
   /** The random source of the backoff jitter (default Math.random), for tests. */
   random?: () => number;
 }

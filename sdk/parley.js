@@ -15,6 +15,7 @@ const DEFAULTS = Object.freeze({
   chatHistory: 200,
   commandRetries: 5,
   connectTimeoutMs: 15000,
+  maxValueDepth: 16,
 });
 
 // answers after which the command is sent again, same id and same content, by the client itself
@@ -101,6 +102,14 @@ function deepFreeze(value) {
 
 function sameJson(a, b) {
   return a === b || JSON.stringify(a) === JSON.stringify(b);
+}
+
+/** Containers enclosing the deepest value, as the server counts them (`[1]` is 1). */
+function containerDepth(value) {
+  if (value === null || typeof value !== 'object') return 0;
+  let deepest = 0;
+  for (const child of Object.values(value)) deepest = Math.max(deepest, containerDepth(child));
+  return deepest + 1;
 }
 
 function utf8Length(text) {
@@ -218,6 +227,7 @@ export class ParleyClient {
       chatHistory: options.chatHistory ?? DEFAULTS.chatHistory,
       commandRetries: options.commandRetries ?? DEFAULTS.commandRetries,
       connectTimeoutMs: options.connectTimeoutMs ?? DEFAULTS.connectTimeoutMs,
+      maxValueDepth: options.maxValueDepth ?? DEFAULTS.maxValueDepth,
     };
     this.#idPrefix = `${randomPrefix(this.#random)}-`;
   }
@@ -890,6 +900,10 @@ export class ParleyClient {
           typeof op.key === 'string' && (op.op === 'delete' || (op.op === 'set' && op.value !== undefined));
         if (localOps.length === 0 || !localOps.every(valid)) {
           throw new TypeError('every op is {op: "set", key, value} or {op: "delete", key}');
+        }
+        // a frame nested deeper than the server reads is answered without its id: never sent
+        if (localOps.some((op) => containerDepth(op.value) > this.#options.maxValueDepth)) {
+          throw new TypeError(`a value is nested deeper than ${this.#options.maxValueDepth} levels`);
         }
       }
     } catch (cause) {

@@ -569,8 +569,12 @@ test('invalid arguments and oversized frames are refused locally', async (t) => 
   await assert.rejects(s.client.set('k', undefined), { code: 'invalid_argument' });
   await assert.rejects(s.client.batch([{ op: 'move', key: 'k' }]), { code: 'invalid_argument' });
   await assert.rejects(s.client.set('k', 'x'.repeat(70000)), { code: 'frame_too_large' });
+  let deep = 1;
+  for (let i = 0; i < 17; i++) deep = [deep];
+  await assert.rejects(s.client.batch([{ op: 'set', key: 'k', value: deep }]), { code: 'invalid_argument' });
+  s.client.set('k', deep[0]).catch(() => {}); // 16 levels: the server's limit, sent
   assert.throws(() => s.client.cursor(NaN, 1), TypeError);
-  assert.equal(s.client.pendingCommands, 0);
+  assert.equal(s.client.pendingCommands, 1);
 });
 
 // ------------------------------------------------------------------ tokens

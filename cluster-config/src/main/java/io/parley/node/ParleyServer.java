@@ -5,6 +5,7 @@ import io.parley.auth.AuthSettings;
 import io.parley.auth.Authentication;
 import io.parley.cluster.ClusterFormation;
 import io.parley.cluster.JournalOwnership;
+import io.parley.gateway.ClientRoutes;
 import io.parley.gateway.EncodedUpdates;
 import io.parley.gateway.EventStreams;
 import io.parley.gateway.GatewayDrain;
@@ -33,6 +34,7 @@ import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.SpawnProtocol;
 import org.apache.pekko.http.javadsl.Http;
 import org.apache.pekko.http.javadsl.ServerBinding;
+import org.apache.pekko.http.javadsl.server.Directives;
 import org.apache.pekko.management.javadsl.PekkoManagement;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -142,7 +144,7 @@ public final class ParleyServer {
       ServerBinding binding =
           Http.get(system)
               .newServerAt(gateway.host(), gateway.port())
-              .bind(routes.routes())
+              .bind(Directives.concat(new ClientRoutes().routes(), routes.routes()))
               .toCompletableFuture()
               .get();
       GracefulShutdown.register(system, binding, drain, gateway.drainTimeout());

@@ -28,7 +28,13 @@ const CLOSING_ERRORS = new Set([
   'idle_timeout',
   'policy_violation',
   'token_expired',
+  'identity_mismatch',
+  'kicked',
+  'room_closed',
 ]);
+// of those, the ones after which reconnecting would only be refused again or undo an
+// administrator's decision: the client fails instead (status `failed`, the code says why)
+const FINAL_ERRORS = new Set(['identity_mismatch', 'kicked', 'room_closed']);
 
 /**
  * A command's `reject` (or an `error` naming it), a refused join, or a failure of the client
@@ -838,6 +844,9 @@ export class ParleyClient {
     const reason = frame.code === 'join_refused' ? String(frame.message ?? '').split(':')[0] || 'join_refused' : frame.code;
     if (frame.code === 'join_refused' && reason === 'validation') {
       this.#fatal = { reason: 'join_refused', code: 'join_refused', message: frame.message };
+    }
+    if (FINAL_ERRORS.has(frame.code)) {
+      this.#fatal = { reason: frame.code, code: frame.code, message: frame.message };
     }
     const hintMs = Number.isFinite(frame.retryAfterMs) ? frame.retryAfterMs : retryHintIn(frame.message);
     this.#hint = { delayMs: hintMs ?? 0, exact: false, reason, code: frame.code };

@@ -233,6 +233,17 @@ test('join_refused validation fails the client (retrying cannot help)', async (t
   assert.equal(s.statuses.at(-1).code, 'join_refused');
 });
 
+for (const code of ['kicked', 'room_closed', 'identity_mismatch']) {
+  test(`${code} fails the client: reconnecting would undo the decision or be refused again`, async (t) => {
+    const s = await joined(t);
+    s.last().receive({ type: 'error', code, message: 'ended by the server' });
+    s.last().serverClose(1000);
+    assert.equal(s.client.status, 'failed');
+    assert.equal(s.statuses.at(-1).code, code);
+    assert.equal(s.sockets.length, 1, 'no reconnect');
+  });
+}
+
 test('a reject with retryAfterMs (rate_limited, overloaded): the same frame again after the hint', async (t) => {
   const s = await joined(t);
   const answer = s.client.set('k', 1);

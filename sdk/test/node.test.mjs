@@ -5,7 +5,7 @@ import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { ParleyClient, ParleyError } from '../parley.js';
-import { JAR, startNode, tokenProvider, token, roomUrl, waitFor, freePort } from './support/node.mjs';
+import { JAR, startNode, tokenProvider, token, roomUrl, waitFor, freePort, readHeaders } from './support/node.mjs';
 
 let node;
 const clients = new Set();
@@ -57,7 +57,7 @@ function next(emitter, type, predicate = () => true) {
 }
 
 async function presence(room) {
-  const response = await fetch(`${node.httpUrl}/v1/rooms/${room}/presence`);
+  const response = await fetch(`${node.httpUrl}/v1/rooms/${room}/presence`, { headers: readHeaders() });
   return response.json();
 }
 
@@ -219,7 +219,7 @@ test('after kill -9 and a restart on the same data folder: reconnect with backof
   assert.equal(applied[0], start + 1);
   assert.equal(applied.at(-1), observer.version);
 
-  const snapshot = await (await fetch(`${node.httpUrl}/v1/rooms/${room}`)).json();
+  const snapshot = await (await fetch(`${node.httpUrl}/v1/rooms/${room}`, { headers: readHeaders() })).json();
   await waitFor(() => observer.version >= snapshot.version, { message: 'the observer at the snapshot version' });
   for (let i = 0; i < 15; i++) {
     assert.deepEqual(observer.state.get(`k${i}`).value, { i });
@@ -227,6 +227,39 @@ test('after kill -9 and a restart on the same data folder: reconnect with backof
   }
   observer.close();
   writer.close();
+});
+
+test('token refresh: a short-lived token is replaced before it expires, and the session goes on', async () => {
+  // a node of its own that warns 3 s ahead of expiry; tokens live 5 s
+  const own = await startNode({ env: { JAVA_TOOL_OPTIONS: '-Dparley.auth.refresh-ahead=3s' } });
+  try {
+    let minted = 0;
+    const made = new ParleyClient({
+      url: own.url,
+      room: 'refresh',
+      user: { id: 'rita', name: 'Rita' },
+      token: async () => {
+        minted++;
+        return token('rita', 'Rita', { ttlSeconds: 5 });
+      },
+      reconnect: { baseMs: 100, capMs: 1000 },
+    });
+    clients.add(made);
+    const statuses = [];
+    made.on('status', (s) => statuses.push(s.status));
+    await made.connect().whenJoined();
+    const firstExpiry = Date.parse(made.tokenExpiresAt);
+    const refreshed = await next(made, 'permission');
+    assert.ok(Date.parse(refreshed.tokenExpiresAt) > firstExpiry, 'a later expiry');
+    await waitFor(() => Date.now() > firstExpiry + 1000, { timeoutMs: 10000, message: 'past the first expiry' });
+    assert.equal(made.status, 'joined');
+    assert.deepEqual(statuses.filter((s) => s === 'reconnecting'), [], 'never reconnected');
+    assert.ok(minted >= 2);
+    await made.set('still', true);
+    made.close();
+  } finally {
+    await own.dispose();
+  }
 });
 
 test('a graceful stop: the reconnect frame makes the client wait its retryAfterMs, then resume on the restarted node', async () => {

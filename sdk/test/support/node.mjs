@@ -2,6 +2,7 @@
 // its own. PARLEY_JAR names the jar (the Maven build sets it); by default the one
 // `mvn -pl cluster-config -am package` builds.
 import { spawn } from 'node:child_process';
+import { createHmac } from 'node:crypto';
 import { mkdtempSync, rmSync, existsSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -10,14 +11,25 @@ import { fileURLToPath } from 'node:url';
 
 export const JAR = process.env.PARLEY_JAR ?? fileURLToPath(new URL('../../../cluster-config/target/parley.jar', import.meta.url));
 
+/** The HS256 secret the test nodes verify tokens with (PARLEY_AUTH_HS256_SECRET). */
+export const SECRET = 'the-sdk-tests-hs256-secret-of-at-least-32-bytes';
+
 /**
- * The access token of a test user, or undefined: every connection of the tests takes its token
- * from here (the server does not check tokens yet; once it does, this mints them).
+ * The access token of a test user, as an app's backend would sign it: every connection of the
+ * tests takes its token from here. Each call mints a new one (a later `iat`... and `jti`), so a
+ * refresh gets a token of its own.
  */
-export function token(userId, name) {
-  void userId;
-  void name;
-  return undefined;
+export function token(userId, name, { ttlSeconds = 3600, rooms = { '*': 'write' } } = {}) {
+  const now = Math.floor(Date.now() / 1000);
+  const part = (object) => Buffer.from(JSON.stringify(object)).toString('base64url');
+  const payload = { sub: userId, name, iat: now, exp: now + ttlSeconds, rooms, jti: Math.random().toString(36).slice(2) };
+  const unsigned = `${part({ alg: 'HS256', typ: 'JWT' })}.${part(payload)}`;
+  return `${unsigned}.${createHmac('sha256', SECRET).update(unsigned).digest('base64url')}`;
+}
+
+/** Headers of a REST read (snapshot, presence) by a read-only test user. */
+export function readHeaders() {
+  return { Authorization: `Bearer ${token('reader', 'Reader', { rooms: { '*': 'read' } })}` };
 }
 
 /** The client's `token` option for a test user: a provider around token(), or undefined. */
@@ -91,6 +103,9 @@ export async function startNode({ env = {}, readyTimeoutMs = 90000 } = {}) {
           PARLEY_DATA_DIR: dataDir,
           PARLEY_DB_URL: '',
           PARLEY_LOG_LEVEL: 'WARN',
+          // tokens required (the default), verified with the tests' secret
+          PARLEY_AUTH_MODE: 'jwt',
+          PARLEY_AUTH_HS256_SECRET: SECRET,
           ...env,
         },
         stdio: ['ignore', 'pipe', 'pipe'],

@@ -71,8 +71,12 @@ public final class OperatorRoutes extends AbstractExtensionId<OperatorRoutes.Pro
 
     @Override
     public Route routes(ManagementRouteProviderSettings settings) {
-      return operator(
-          () -> Directives.concat(ClusterHttpManagementRoutes.readOnly(cluster), fanout()));
+      // only these paths: Pekko Management tries its providers in turn, and a guard that
+      // answered every path would answer /ready too
+      return Directives.concat(
+          Directives.pathPrefixTest(
+              "cluster", () -> operator(() -> ClusterHttpManagementRoutes.readOnly(cluster))),
+          Directives.pathPrefixTest("fanout", () -> operator(this::fanout)));
     }
 
     /**

@@ -24,6 +24,7 @@ import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.net.http.WebSocketHandshakeException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -31,8 +32,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Date;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
@@ -149,7 +152,7 @@ class AuthenticationTest {
       Instant now = Instant.now();
       Map<String, String> rooms = Map.of("team-*", "write");
       byte[] rsaPublic = RSA.toRSAPublicKey().getEncoded();
-      Map<String, String> cases = new java.util.LinkedHashMap<>();
+      Map<String, String> cases = new LinkedHashMap<>();
       cases.put("not-a-jwt", "malformed_token");
       cases.put(
           Tokens.sign(new JWSHeader(JWSAlgorithm.HS256), Tokens.claims("ann", "Ann", rooms).build(),
@@ -196,7 +199,7 @@ class AuthenticationTest {
       assertThat(response.status()).isEqualTo(403);
       assertThat(body(response).path("code").asText()).isEqualTo("forbidden");
       assertThatThrownBy(() -> TestClient.open(ws(room, token("ann", "Ann", Map.of("lobby", "write"))), Map.of(), List.of()))
-          .hasCauseInstanceOf(java.net.http.WebSocketHandshakeException.class);
+          .hasCauseInstanceOf(WebSocketHandshakeException.class);
     }
 
     @Test
@@ -377,7 +380,7 @@ class AuthenticationTest {
           SseClient events =
               SseClient.open(
                   URI.create("http://127.0.0.1:" + server.port() + "/v1/rooms/" + room + "/events" + query),
-                  java.util.Optional.empty())) {
+                  Optional.empty())) {
         assertThat(events.nextEvent().data()).as("the snapshot").contains("\"members\"");
         ann.send(json("type", "chat", "id", "m1", "text", "hi"));
         assertThat(events.nextEvent().data()).contains("chat.posted");

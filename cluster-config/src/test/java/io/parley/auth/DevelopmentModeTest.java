@@ -3,16 +3,26 @@ package io.parley.auth;
 import static io.parley.testing.TestClient.json;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.parley.testing.RawHttp;
 import io.parley.testing.ServerProcess;
 import io.parley.testing.TestClient;
+import java.net.Inet4Address;
+import java.net.InetAddress;
+import java.net.NetworkInterface;
+import java.net.SocketException;
 import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Optional;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -58,6 +68,43 @@ class DevelopmentModeTest {
     assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(secret))).isEqualTo("rw-------");
     try (ServerProcess restarted = ServerProcess.start(data, DEFAULTS)) {
       assertThat(welcome(restarted, token).path("userId").asText()).isEqualTo("ann");
+    }
+  }
+
+  /**
+   * The development endpoint answers clients on this machine only: from another interface's
+   * address (the machine's own non-loopback address stands in for another host) it is refused.
+   */
+  @Test
+  void developmentTokensAreForLoopbackClientsOnly() throws Exception {
+    Optional<InetAddress> external =
+        NetworkInterface.networkInterfaces()
+            .filter(DevelopmentModeTest::upAndNotLoopback)
+            .flatMap(NetworkInterface::inetAddresses)
+            .filter(address -> address instanceof Inet4Address)
+            .findFirst();
+    assumeTrue(external.isPresent(), "no non-loopback IPv4 address here");
+    Map<String, String> env = new HashMap<>(DEFAULTS);
+    env.put("PARLEY_HTTP_HOST", "0.0.0.0");
+    try (ServerProcess node = ServerProcess.start(Files.createDirectories(dir.resolve("open")), env)) {
+      assertThat(RawHttp.get(node.port(), "/v1/dev/token?userId=ann").status()).isEqualTo(200);
+      HttpResponse<String> remote =
+          HttpClient.newHttpClient()
+              .send(
+                  HttpRequest.newBuilder(
+                          URI.create("http://" + external.get().getHostAddress() + ":" + node.port() + "/v1/dev/token?userId=ann"))
+                      .build(),
+                  HttpResponse.BodyHandlers.ofString());
+      assertThat(remote.statusCode()).isEqualTo(403);
+      assertThat(remote.body()).contains("clients on this machine only");
+    }
+  }
+
+  private static boolean upAndNotLoopback(NetworkInterface nic) {
+    try {
+      return nic.isUp() && !nic.isLoopback();
+    } catch (SocketException e) {
+      return false;
     }
   }
 

@@ -59,6 +59,11 @@ public final class ParleyNode implements BeforeAllCallback, AfterAllCallback {
     }
   }
 
+  /** The port of Pekko Management ({@code /ready}, the operator routes). */
+  public int managementPort() {
+    return java.net.URI.create(server.managementUri()).getPort();
+  }
+
   public int port() {
     return server.port();
   }

@@ -4,7 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.cfg.JsonNodeFeature;
+import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import io.parley.presence.DocumentFocus;
@@ -65,6 +70,27 @@ class RoomRulesTest {
 
   private static void assertValidationError(Decision decision, String expectedMessage) {
     assertEquals(expectedMessage, rejected(decision, RejectCode.VALIDATION).message());
+  }
+
+  private static JsonNode json(String text) {
+    try {
+      return new ObjectMapper().readTree(text);
+    } catch (JsonProcessingException e) {
+      throw new IllegalArgumentException(e);
+    }
+  }
+
+  /** {@code text} read with its decimals as written (2.50 stays 2.50), as some clients' values are. */
+  private static JsonNode exactJson(String text) {
+    try {
+      return JsonMapper.builder()
+          .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+          .configure(JsonNodeFeature.STRIP_TRAILING_BIGDECIMAL_ZEROES, false)
+          .build()
+          .readTree(text);
+    } catch (JsonProcessingException e) {
+      throw new IllegalArgumentException(e);
+    }
   }
 
   private static KeyOp set(String key, JsonNode value) {
@@ -511,16 +537,57 @@ class RoomRulesTest {
     }
 
     @Test
-    void theIdDecidesWhateverTheCommandSays() {
+    void theSameContentIsARetryWhateverSessionAndHoweverTheValueIsWritten() {
+      RoomState after =
+          ROOM.apply(
+              accepted(
+                  RULES.durable(
+                      ROOM,
+                      new RoomCommand.ChangeKeys(
+                          "c1", "b1", List.of(set("shape", json("{\"x\":1,\"y\":[2.5,true]}"), 0)), null),
+                      NOW)),
+              BOUNDS);
+
+      RoomCommand.Durable sameValueOtherwiseWritten =
+          new RoomCommand.ChangeKeys("c1", "b2", List.of(set("shape", exactJson("{\"y\":[2.50,true],\"x\":1.0}"), 0)), null);
+      assertEquals(5, duplicate(RULES.durable(after, sameValueOtherwiseWritten, NOW)));
+    }
+
+    @Test
+    void anotherContentUnderARememberedIdIsRejectedAsReusedBeforeAnyOtherCheck() {
       List<RoomCommand.Durable> commands =
           List.of(
+              new RoomCommand.ChangeKeys("c0", "a1", List.of(set("k", JSON.textNode("w"))), null),
+              new RoomCommand.ChangeKeys("c0", "a1", List.of(set("k", JSON.textNode("v"), 4)), null),
+              new RoomCommand.ChangeKeys("c0", "a1", List.of(set("k", JSON.textNode("v"), 0)), null),
+              new RoomCommand.ChangeKeys("c0", "a1", List.of(delete("k")), null),
+              new RoomCommand.ChangeKeys("c0", "a1", List.of(set("k", JSON.textNode("v")), delete("j")), null),
+              new RoomCommand.ChangeKeys("c0", "a1", List.of(), null),
               new RoomCommand.SetReady("c0", "a1", true, null),
               new RoomCommand.PostChat("c0", "a1", "", null),
-              new RoomCommand.FocusDocument("c0", "a1", Optional.of(new DocumentFocus("d", "Bad Type")), null),
-              new RoomCommand.ChangeKeys("c0", "a1", List.of(), null));
+              new RoomCommand.PostChat("c0", "a1", "v", null),
+              new RoomCommand.FocusDocument("c0", "a1", Optional.of(new DocumentFocus("d", "Bad Type")), null));
       for (RoomCommand.Durable command : commands) {
-        assertEquals(4, duplicate(RULES.durable(ROOM, command, NOW)), command::toString);
+        assertEquals(
+            "command id c0 was already used for a different command (version 4); use a fresh id for a new command",
+            rejected(RULES.durable(ROOM, command, NOW), RejectCode.ID_REUSED).message(),
+            command::toString);
       }
+    }
+
+    @Test
+    void aCommandRememberedWithoutAFingerprintIsRetriedByAnyContent() {
+      // as read from a snapshot written before the room kept fingerprints
+      RoomState old =
+          new RoomState(
+              ROOM.version(),
+              ROOM.members(),
+              ROOM.keys(),
+              ROOM.chat(),
+              List.of(new AppliedCommand("alice", "c0", 4, AppliedCommand.UNKNOWN_CONTENT)));
+
+      assertEquals(4, duplicate(RULES.durable(old, new RoomCommand.SetReady("c0", "a1", true, null), NOW)));
+      assertEquals(4, duplicate(RULES.durable(old, new RoomCommand.ChangeKeys("c0", "a1", List.of(set("k", JSON.textNode("v"))), null), NOW)));
     }
 
     @Test
@@ -544,12 +611,14 @@ class RoomRulesTest {
       for (String id : List.of("c1", "c2")) {
         state = state.apply(accepted(RULES.durable(state, new RoomCommand.SetReady(id, "a1", true, null), NOW)), two);
       }
-      assertEquals(List.of(new AppliedCommand("alice", "c1", 5), new AppliedCommand("alice", "c2", 6)), state.appliedCommands());
+      assertEquals(
+          List.of("c1@5", "c2@6"),
+          state.appliedCommands().stream().map(a -> a.commandId() + "@" + a.version()).toList());
 
       assertEquals(
           new RoomEvent.ReadyChanged("alice", "c0", false, NOW),
           accepted(RULES.durable(state, new RoomCommand.SetReady("c0", "a1", false, null), NOW)));
-      assertEquals(5, duplicate(RULES.durable(state, new RoomCommand.SetReady("c1", "a1", false, null), NOW)));
+      assertEquals(5, duplicate(RULES.durable(state, new RoomCommand.SetReady("c1", "a1", true, null), NOW)));
     }
   }
 

@@ -216,7 +216,7 @@ class GroupCommitTest {
             new GroupCommit.Refused(
                 empty,
                 RejectCode.VALIDATION,
-                "text: is required and must not be blank",
+                "text: must not be blank",
                 Optional.empty()));
   }
 

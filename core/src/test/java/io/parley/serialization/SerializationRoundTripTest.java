@@ -239,7 +239,7 @@ class SerializationRoundTripTest {
     samples.add(new SessionReply.Refused("a1", RejectCode.ROOM_FULL, "the room already has its maximum of 2 members"));
     samples.add(new SessionReply.Welcome("a1", fullState()));
     samples.add(new SessionReply.Welcome("a1", RoomState.empty()));
-    samples.add(new SessionReply.Refused("a1", RejectCode.VALIDATION, "color: must be a hex colour like #1e90ff"));
+    samples.add(new SessionReply.Refused("a1", RejectCode.VALIDATION, "color: must be a colour written #rrggbb in hexadecimal, like #1e90ff"));
     samples.add(new SessionReply.Left("a1"));
     samples.add(new SessionReply.Missed(3, Optional.empty()));
     samples.add(new SessionReply.Missed(3, Optional.of(List.of(new RoomUpdate.EventDelivered(4, new RoomEvent.ReadyChanged("u", "c", true, T1))))));

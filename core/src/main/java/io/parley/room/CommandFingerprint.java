@@ -116,31 +116,50 @@ public final class CommandFingerprint {
   }
 
   /**
-   * The canonical form, written straight into the digest: one tag character per item, a count
+   * The canonical form, fed to SHA-256 as it is written: one tag character per item, a count
    * before every string, array and object, so that no two different contents write the same
    * bytes.
    */
   private static final class Canonical {
+    /** One digest per thread, reset for each fingerprint: getting a new one looks it up. */
+    private static final ThreadLocal<MessageDigest> DIGESTS =
+        ThreadLocal.withInitial(
+            () -> {
+              try {
+                return MessageDigest.getInstance("SHA-256");
+              } catch (NoSuchAlgorithmException e) {
+                throw new IllegalStateException("every Java platform has SHA-256", e);
+              }
+            });
+
     private final MessageDigest digest;
-    private final ByteBuffer buffer = ByteBuffer.allocate(8);
+    /** Bytes on their way to the digest, handed over in blocks rather than one by one. */
+    private final byte[] pending = new byte[512];
+    private int size;
 
     Canonical(char kind) {
-      try {
-        digest = MessageDigest.getInstance("SHA-256");
-      } catch (NoSuchAlgorithmException e) {
-        throw new IllegalStateException("every Java platform has SHA-256", e);
-      }
+      digest = DIGESTS.get();
+      digest.reset();
       tag(kind);
     }
 
+    private void put(int b) {
+      if (size == pending.length) {
+        digest.update(pending, 0, size);
+        size = 0;
+      }
+      pending[size++] = (byte) b;
+    }
+
     void tag(char tag) {
-      digest.update((byte) tag);
+      put(tag);
     }
 
     void count(int count) {
-      buffer.clear();
-      buffer.putInt(count);
-      digest.update(buffer.array(), 0, 4);
+      put(count >>> 24);
+      put(count >>> 16);
+      put(count >>> 8);
+      put(count);
     }
 
     /** UTF-16 code units, so that a lone surrogate is written as it is. */
@@ -149,8 +168,8 @@ public final class CommandFingerprint {
       if (value != null) {
         for (int i = 0; i < value.length(); i++) {
           char c = value.charAt(i);
-          digest.update((byte) (c >>> 8));
-          digest.update((byte) c);
+          put(c >>> 8);
+          put(c);
         }
       }
     }
@@ -198,6 +217,7 @@ public final class CommandFingerprint {
     }
 
     long fingerprint() {
+      digest.update(pending, 0, size);
       long hash = ByteBuffer.wrap(digest.digest()).getLong();
       return hash == AppliedCommand.UNKNOWN_CONTENT ? 1 : hash;
     }

@@ -246,7 +246,7 @@ public final class FieldValidator {
         if (!allows.test(c)) {
           return violation(
               field,
-              "may contain only " + allowed + ", not " + describe(c) + " (at character " + (i + 1) + ")");
+              "may contain only " + allowed + ", not " + Unicode.describe(c) + " (at character " + (i + 1) + ")");
         }
         i += Character.charCount(c);
       }
@@ -259,25 +259,6 @@ public final class FieldValidator {
 
   private static boolean isAsciiLetterOrDigit(int c) {
     return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
-  }
-
-  /** A character as a message shows it: visible ones quoted, the others by code point. */
-  private static String describe(int codePoint) {
-    if (codePoint == ' ') {
-      return "a space";
-    }
-    int type = Character.getType(codePoint);
-    boolean visible =
-        !Character.isISOControl(codePoint)
-            && !Character.isWhitespace(codePoint)
-            && !Character.isSpaceChar(codePoint)
-            && type != Character.UNASSIGNED
-            && type != Character.FORMAT
-            && type != Character.SURROGATE
-            && type != Character.PRIVATE_USE;
-    return visible
-        ? "'" + new String(Character.toChars(codePoint)) + "'"
-        : String.format("U+%04X", codePoint);
   }
 
   /** Free text: valid Unicode, without control characters. */
@@ -295,7 +276,7 @@ public final class FieldValidator {
             "must not contain control characters"
                 + (allowLineBreaks ? " other than line feed, carriage return and tab" : "")
                 + ", not "
-                + describe(c)
+                + Unicode.describe(c)
                 + " (at character "
                 + (i + 1)
                 + ")");

@@ -1,5 +1,6 @@
 package io.parley.protocol;
 
+import io.parley.validation.Unicode;
 import java.util.HashSet;
 import java.util.Set;
 
@@ -271,7 +272,7 @@ final class JsonSyntax {
       default ->
           throw new Problem(
               "not valid JSON: "
-                  + describe(c)
+                  + Unicode.describe(c)
                   + " cannot follow a backslash (at character "
                   + (start + 1)
                   + "); the escapes are \\\" \\\\ \\/ \\b \\f \\n \\r \\t and \\u followed by 4"
@@ -394,7 +395,7 @@ final class JsonSyntax {
                 + " (JSON numbers are finite: there is no NaN or Infinity)");
       }
     } else {
-      found = describe(text.codePointAt(from));
+      found = Unicode.describe(text.codePointAt(from));
     }
     return new Problem(
         "not valid JSON: unexpected " + found + " at character " + (from + 1) + ", expected " + expected);
@@ -426,24 +427,6 @@ final class JsonSyntax {
 
   private static boolean isDigit(char c) {
     return c >= '0' && c <= '9';
-  }
-
-  /** A character as a message shows it: visible ones quoted, the others by code point. */
-  static String describe(int codePoint) {
-    if (codePoint == ' ') {
-      return "a space";
-    }
-    boolean visible =
-        !Character.isISOControl(codePoint)
-            && !Character.isWhitespace(codePoint)
-            && !Character.isSpaceChar(codePoint)
-            && Character.isDefined(codePoint)
-            && Character.getType(codePoint) != Character.FORMAT
-            && Character.getType(codePoint) != Character.SURROGATE
-            && Character.getType(codePoint) != Character.PRIVATE_USE;
-    return visible
-        ? "'" + new String(Character.toChars(codePoint)) + "'"
-        : codePoint(codePoint);
   }
 
   private static String codePoint(int codePoint) {

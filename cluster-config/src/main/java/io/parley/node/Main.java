@@ -9,7 +9,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import sun.misc.Signal;
 
-/** Starts one Parley node with the configuration of the environment. */
+/**
+ * Starts one Parley node with the configuration of the environment; {@code --help} and {@code
+ * --version} print and exit instead (see {@link CommandLine}).
+ */
 public final class Main {
 
   static {
@@ -17,29 +20,41 @@ public final class Main {
     CommonPool.atLeastTwoThreads();
   }
 
-  private static final Logger log = LoggerFactory.getLogger(Main.class);
+  /**
+   * Not a static field: logging starts only once the arguments ask for a node, so that {@code
+   * --help} prints nothing but its answer (logback may report its own start on standard output).
+   */
+  private static Logger log() {
+    return LoggerFactory.getLogger(Main.class);
+  }
 
   private Main() {}
 
   public static void main(String[] args) {
+    CommandLine.Request request = CommandLine.parse(List.of(args));
+    if (request instanceof CommandLine.Print print) {
+      // the command line's own output (--help, --version, a bad argument), not a log
+      (print.error() ? System.err : System.out).print(print.text());
+      System.exit(print.status());
+    }
     try {
       ParleyServer server = ParleyServer.start(ParleyConfig.load(ConfigFactory.empty()));
       stopOnSignals(server.system());
       String base = "http://" + server.host() + ":" + server.port();
-      log.info(
+      log().info(
           "Parley is up on {} - WebSocket: ws://{}:{}/v1/rooms/<roomId>/ws, room snapshot: {}/v1/rooms/<roomId>",
           base,
           server.host(),
           server.port(),
           base);
-      log.info(
+      log().info(
           "Management on {} - readiness: {}/ready, liveness: {}/alive, members: {}/cluster/members",
           server.managementUri(),
           server.managementUri(),
           server.managementUri(),
           server.managementUri());
     } catch (RuntimeException e) {
-      log.error("{}", e.getMessage(), e);
+      log().error("{}", e.getMessage(), e);
       System.exit(1);
     }
   }
@@ -55,7 +70,7 @@ public final class Main {
       Signal.handle(
           new Signal(name),
           signal -> {
-            log.info("SIG{} received: shutting down", name);
+            log().info("SIG{} received: shutting down", name);
             CoordinatedShutdown.get(system).run(CoordinatedShutdown.jvmExitReason());
             // this handler runs on a thread of its own, which may wait
             system.getWhenTerminated().toCompletableFuture().join();

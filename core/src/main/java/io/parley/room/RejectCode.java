@@ -8,6 +8,11 @@ public enum RejectCode {
   VALIDATION,
   /** An {@code expect}ed key version did not match the current one. */
   CONFLICT,
+  /**
+   * The member already used this command id, for a command with a different content that the
+   * room still remembers; a retry (the same content) gets the original ack instead.
+   */
+  ID_REUSED,
   /** The sender has no open session in the room. */
   NOT_MEMBER,
   /** The room did not answer within the gateway's command timeout. */

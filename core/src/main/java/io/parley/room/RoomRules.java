@@ -10,7 +10,6 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
-import java.util.OptionalLong;
 
 /**
  * The room's decisions, without actors: given the current state and a command, which event to
@@ -121,11 +120,13 @@ public final class RoomRules {
 
   /**
    * A durable command of a member. A command whose id the same member used for a command the
-   * room still remembers (see {@link RoomState#appliedCommands()}) is a retry, whatever it
-   * contains: it is not applied again and gets the original version. Ids are per member: the
-   * same id from another member is another command. Only applied commands are remembered, so a
-   * rejected one can be corrected and sent again under its id; and an id used again after the
-   * room forgot it is a new command.
+   * room still remembers (see {@link RoomState#appliedCommands()}) is a retry when it asks for the
+   * same thing ({@link CommandFingerprint}): it is not applied again and gets the original
+   * version. With another content it is refused ({@link RejectCode#ID_REUSED}), not mistaken for
+   * the original; a command remembered without a fingerprint (from an old snapshot) is matched by
+   * its id alone. Ids are per member: the same id from another member is another command. Only
+   * applied commands are remembered, so a rejected one can be corrected and sent again under its
+   * id; and an id used again after the room forgot it is a new command.
    */
   public Decision durable(RoomState state, RoomCommand.Durable command, Instant now) {
     Optional<Member> author = state.memberOfSession(command.sessionId());
@@ -133,9 +134,9 @@ public final class RoomRules {
       return Decision.reject(RejectCode.NOT_MEMBER, "no open session " + command.sessionId());
     }
     String userId = author.get().userId();
-    OptionalLong applied = state.appliedVersion(userId, command.commandId());
+    Optional<AppliedCommand> applied = state.appliedCommand(userId, command.commandId());
     if (applied.isPresent()) {
-      return new Decision.Duplicate(applied.getAsLong());
+      return retry(applied.get(), command);
     }
     Optional<Violation> badId = validator.id("id", command.commandId());
     if (badId.isPresent()) {
@@ -170,6 +171,19 @@ public final class RoomRules {
                             new RoomEvent.ChatPosted(userId, c.commandId(), c.text(), now)));
           }
         });
+  }
+
+  private static Decision retry(AppliedCommand original, RoomCommand.Durable command) {
+    if (original.isRetriedBy(CommandFingerprint.of(command))) {
+      return new Decision.Duplicate(original.version());
+    }
+    return Decision.reject(
+        RejectCode.ID_REUSED,
+        "command id "
+            + command.commandId()
+            + " was already used for a different command (version "
+            + original.version()
+            + "); use a fresh id for a new command");
   }
 
   private Decision changeKeys(

@@ -24,9 +24,11 @@ import org.pcollections.PMap;
  * @param chat the most recent messages, oldest first, at most {@code chatHistory} of them
  * @param appliedCommands the most recent durable commands the room applied, oldest first, at most
  *     {@code rememberedCommands} of them: the window in which a retry (the same command id from
- *     the same user) is recognised and answered with its original version. Derived from the
- *     events like everything else, so snapshots carry it and recovery rebuilds it. Absent from
- *     snapshots written before it existed: read as empty.
+ *     the same user) is recognised and answered with its original version, and the same id with
+ *     a different content refused. Derived from the events like everything else, so snapshots
+ *     carry it and recovery rebuilds it. Absent from snapshots written before it existed: read as
+ *     empty. Indexed by author and id ({@link AppliedCommands}), and shared between successive
+ *     states like the keys.
  */
 public record RoomState(
     long version,
@@ -43,7 +45,7 @@ public record RoomState(
     members = Map.copyOf(members);
     keys = keys instanceof PMap ? keys : HashTreePMap.from(keys);
     chat = List.copyOf(chat);
-    appliedCommands = appliedCommands == null ? List.of() : List.copyOf(appliedCommands);
+    appliedCommands = AppliedCommands.of(appliedCommands);
   }
 
   /** A state that remembers no commands (as the gateway's tests build them). */
@@ -77,25 +79,24 @@ public record RoomState(
 
   /**
    * The version that {@code userId}'s command {@code commandId} produced, if it is among the
-   * remembered commands. Scans from the newest, where retries are found; a miss compares the
-   * whole window (a thousand entries by default), which is cheap next to a journal write.
+   * remembered commands.
    */
   public OptionalLong appliedVersion(String userId, String commandId) {
-    for (int i = appliedCommands.size() - 1; i >= 0; i--) {
-      AppliedCommand applied = appliedCommands.get(i);
-      if (applied.commandId().equals(commandId) && applied.userId().equals(userId)) {
-        return OptionalLong.of(applied.version());
-      }
-    }
-    return OptionalLong.empty();
+    return appliedCommand(userId, commandId)
+        .map(applied -> OptionalLong.of(applied.version()))
+        .orElse(OptionalLong.empty());
+  }
+
+  /** {@code userId}'s command {@code commandId}, if it is among the remembered commands. */
+  public Optional<AppliedCommand> appliedCommand(String userId, String commandId) {
+    return ((AppliedCommands) appliedCommands).find(userId, commandId);
   }
 
   /** Applies one journal event; {@code bounds} bound the chat and commands kept in memory. */
   public RoomState apply(RoomEvent event, Bounds bounds) {
     RoomState next = fold(event, bounds.chatHistory());
     if (event instanceof RoomEvent.FromCommand e) {
-      return next.remembering(
-          new AppliedCommand(e.userId(), e.commandId(), next.version), bounds.rememberedCommands());
+      return next.remembering(e, bounds.rememberedCommands());
     }
     return next;
   }
@@ -218,21 +219,20 @@ public record RoomState(
   }
 
   /**
-   * This state with {@code applied} as the newest remembered command, the oldest ones dropped
-   * beyond {@code limit}. Copies the window (at most {@code limit} references), as the other
-   * parts of the state are copied when they change.
+   * This state with the command of {@code event} as the newest remembered one, the oldest ones
+   * dropped beyond {@code limit}.
    */
-  private RoomState remembering(AppliedCommand applied, int limit) {
+  private RoomState remembering(RoomEvent.FromCommand event, int limit) {
     if (limit <= 0) {
       return appliedCommands.isEmpty()
           ? this
           : new RoomState(version, members, keys, chat, List.of());
     }
-    int drop = Math.max(0, appliedCommands.size() + 1 - limit);
-    List<AppliedCommand> updated = new ArrayList<>(appliedCommands.size() + 1 - drop);
-    updated.addAll(appliedCommands.subList(drop, appliedCommands.size()));
-    updated.add(applied);
-    return new RoomState(version, members, keys, chat, updated);
+    AppliedCommand applied =
+        new AppliedCommand(
+            event.userId(), event.commandId(), version, CommandFingerprint.of(event));
+    return new RoomState(
+        version, members, keys, chat, ((AppliedCommands) appliedCommands).plus(applied, limit));
   }
 
   private Map<String, Member> touched(String userId, Instant at) {

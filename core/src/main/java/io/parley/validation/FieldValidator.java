@@ -8,6 +8,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.IntPredicate;
 import java.util.regex.Pattern;
 
 /**
@@ -20,11 +21,37 @@ import java.util.regex.Pattern;
  */
 public final class FieldValidator {
 
-  private static final Pattern ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._:@-]*");
-  private static final Pattern KEY = Pattern.compile("[A-Za-z0-9_][A-Za-z0-9._:/@-]*");
-  private static final Pattern DOCUMENT_TYPE = Pattern.compile("[a-z][a-z0-9._+-]*");
+  /** Room, user, session, command and document ids. */
+  private static final Alphabet ID =
+      new Alphabet(
+          "ASCII letters, digits and . _ : @ -",
+          c -> isAsciiLetterOrDigit(c) || ".:_@-".indexOf(c) >= 0,
+          "a letter or a digit",
+          FieldValidator::isAsciiLetterOrDigit);
+
+  private static final Alphabet KEY =
+      new Alphabet(
+          "ASCII letters, digits and . _ : / @ -",
+          c -> isAsciiLetterOrDigit(c) || "._:/@-".indexOf(c) >= 0,
+          "a letter, a digit or _",
+          c -> isAsciiLetterOrDigit(c) || c == '_');
+
+  private static final Alphabet DOCUMENT_TYPE =
+      new Alphabet(
+          "lower-case ASCII letters, digits and . _ + -",
+          c -> (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || "._+-".indexOf(c) >= 0,
+          "a lower-case letter",
+          c -> c >= 'a' && c <= 'z');
+
   private static final Pattern COLOR = Pattern.compile("#[0-9a-fA-F]{6}");
   private static final ObjectMapper JSON = new ObjectMapper();
+
+  /** What an {@code expect} is, in the words of PROTOCOL.md; for the messages about it. */
+  public static final String EXPECT_RULE =
+      "the version that last wrote the key, or 0 for a key that must not exist";
+
+  /** The largest finite number, as the messages about infinite ones quote it. */
+  private static final String LARGEST = "1.7976931348623157e308";
 
   private final FieldLimits limits;
 
@@ -38,12 +65,15 @@ public final class FieldValidator {
 
   /** Room, user, session, command and document ids share one conservative format. */
   public Optional<Violation> id(String field, String value) {
-    return pattern(field, value, ID, limits.idMaxLength(), "letters, digits and . _ : @ -");
+    return ID.check(field, value, limits.idMaxLength());
   }
 
   public Optional<Violation> name(String value) {
-    if (value == null || value.isBlank()) {
-      return violation("name", "is required and must not be blank");
+    if (value == null) {
+      return violation("name", "is required");
+    }
+    if (value.isBlank()) {
+      return violation("name", "must not be blank");
     }
     if (value.length() > limits.nameMaxLength()) {
       return violation("name", "is longer than " + limits.nameMaxLength() + " characters");
@@ -53,32 +83,29 @@ public final class FieldValidator {
 
   public Optional<Violation> color(String value) {
     if (value == null || !COLOR.matcher(value).matches()) {
-      return violation("color", "must be a hex colour like #1e90ff");
+      return violation("color", "must be a colour written #rrggbb in hexadecimal, like #1e90ff");
     }
     return Optional.empty();
   }
 
   public Optional<Violation> key(String field, String value) {
-    return pattern(field, value, KEY, limits.keyMaxLength(), "letters, digits and . _ : / @ -");
+    return KEY.check(field, value, limits.keyMaxLength());
   }
 
   public Optional<Violation> documentId(String field, String value) {
-    return pattern(
-        field, value, ID, limits.documentIdMaxLength(), "letters, digits and . _ : @ -");
+    return ID.check(field, value, limits.documentIdMaxLength());
   }
 
   public Optional<Violation> documentType(String value) {
-    return pattern(
-        "document.type",
-        value,
-        DOCUMENT_TYPE,
-        limits.documentTypeMaxLength(),
-        "lower-case letters, digits and . _ + -, starting with a letter");
+    return DOCUMENT_TYPE.check("document.type", value, limits.documentTypeMaxLength());
   }
 
   public Optional<Violation> chatText(String value) {
-    if (value == null || value.isBlank()) {
-      return violation("text", "is required and must not be blank");
+    if (value == null) {
+      return violation("text", "is required");
+    }
+    if (value.isBlank()) {
+      return violation("text", "must not be blank");
     }
     if (value.length() > limits.chatMaxLength()) {
       return violation("text", "is longer than " + limits.chatMaxLength() + " characters");
@@ -93,7 +120,7 @@ public final class FieldValidator {
   }
 
   public Optional<Violation> expectedVersion(String field, long expect) {
-    return expect < 0 ? violation(field, "must be 0 (absent) or a positive version") : Optional.empty();
+    return expect < 0 ? violation(field, "must not be negative: " + EXPECT_RULE) : Optional.empty();
   }
 
   public Optional<Violation> batchSize(int ops) {
@@ -124,7 +151,12 @@ public final class FieldValidator {
   }
 
   public Optional<Violation> finite(String field, double value) {
-    return Double.isFinite(value) ? Optional.empty() : violation(field, "must be a finite number");
+    if (Double.isNaN(value)) {
+      return violation(field, "must be a finite number, not NaN");
+    }
+    return Double.isFinite(value)
+        ? Optional.empty()
+        : violation(field, "must be a finite number (at most " + LARGEST + " either way)");
   }
 
   /**
@@ -141,7 +173,8 @@ public final class FieldValidator {
     }
     try {
       if (JSON.writeValueAsBytes(value).length > limits.valueMaxBytes()) {
-        return violation(field, "is larger than " + limits.valueMaxBytes() + " bytes as JSON");
+        return violation(
+            field, "is larger than " + limits.valueMaxBytes() + " bytes written as JSON");
       }
     } catch (JsonProcessingException e) {
       return violation(field, "cannot be written as JSON");
@@ -154,8 +187,12 @@ public final class FieldValidator {
     if (node.isContainerNode() && depth > limits.valueMaxDepth()) {
       return violation(field, "is nested deeper than " + limits.valueMaxDepth() + " levels");
     }
-    if (node.isNumber() && !Double.isFinite(node.doubleValue())) {
-      return violation(field, "contains a number that is not finite");
+    if (node.isNumber() && Double.isNaN(node.doubleValue())) {
+      return violation(field, "contains a number that is not finite (NaN)");
+    }
+    if (node.isNumber() && Double.isInfinite(node.doubleValue())) {
+      return violation(
+          field, "contains a number too large to be finite (beyond " + LARGEST + " either way)");
     }
     if (node.isTextual() && Unicode.loneSurrogate(node.textValue()) >= 0) {
       return violation(field, "contains a string that is not valid Unicode (a lone UTF-16 surrogate)");
@@ -182,19 +219,46 @@ public final class FieldValidator {
     return Optional.empty();
   }
 
-  private static Optional<Violation> pattern(
-      String field, String value, Pattern pattern, int maxLength, String allowed) {
-    if (value == null || value.isEmpty()) {
-      return violation(field, "is required");
-    }
-    if (value.length() > maxLength) {
-      return violation(field, "is longer than " + maxLength + " characters");
-    }
-    if (!pattern.matcher(value).matches()) {
+  /**
+   * A format of ids, keys and document types: the characters it allows, and the ones it may start
+   * with. A violation names the rule broken: the alphabet (with the first character outside it),
+   * or the first character.
+   */
+  private record Alphabet(
+      String allowed, IntPredicate allows, String startsWith, IntPredicate mayStart) {
+
+    Optional<Violation> check(String field, String value, int maxLength) {
+      if (value == null) {
+        return violation(field, "is required");
+      }
+      if (value.isEmpty()) {
+        return violation(field, "must not be empty");
+      }
+      if (value.length() > maxLength) {
+        return violation(field, "is longer than " + maxLength + " characters");
+      }
       int lone = Unicode.loneSurrogate(value);
-      return violation(field, lone >= 0 ? notUnicode(lone) : "may contain only " + allowed);
+      if (lone >= 0) {
+        return violation(field, notUnicode(lone));
+      }
+      for (int i = 0; i < value.length(); ) {
+        int c = value.codePointAt(i);
+        if (!allows.test(c)) {
+          return violation(
+              field,
+              "may contain only " + allowed + ", not " + Unicode.describe(c) + " (at character " + (i + 1) + ")");
+        }
+        i += Character.charCount(c);
+      }
+      if (!mayStart.test(value.charAt(0))) {
+        return violation(field, "must start with " + startsWith);
+      }
+      return Optional.empty();
     }
-    return Optional.empty();
+  }
+
+  private static boolean isAsciiLetterOrDigit(int c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
   }
 
   /** Free text: valid Unicode, without control characters. */
@@ -207,14 +271,22 @@ public final class FieldValidator {
       char c = value.charAt(i);
       boolean lineBreak = c == '\n' || c == '\r' || c == '\t';
       if (Character.isISOControl(c) && !(allowLineBreaks && lineBreak)) {
-        return violation(field, "must not contain control characters");
+        return violation(
+            field,
+            "must not contain control characters"
+                + (allowLineBreaks ? " other than line feed, carriage return and tab" : "")
+                + ", not "
+                + Unicode.describe(c)
+                + " (at character "
+                + (i + 1)
+                + ")");
       }
     }
     return Optional.empty();
   }
 
   private static String notUnicode(int index) {
-    return "is not valid Unicode (a lone UTF-16 surrogate at index " + index + ")";
+    return "is not valid Unicode (a lone UTF-16 surrogate at character " + (index + 1) + ")";
   }
 
   private static Optional<Violation> violation(String field, String message) {

@@ -15,6 +15,29 @@ public final class Unicode {
     return loneSurrogate(text, 0);
   }
 
+  /**
+   * A character as an error message shows it: a visible one quoted ({@code 'é'}, {@code '😀'}), a
+   * space as "a space", any other (controls, other white space, format characters such as U+FEFF,
+   * unassigned ones, lone surrogates) by its code point ({@code U+000A}).
+   */
+  public static String describe(int codePoint) {
+    if (codePoint == ' ') {
+      return "a space";
+    }
+    int type = Character.getType(codePoint);
+    boolean visible =
+        !Character.isISOControl(codePoint)
+            && !Character.isWhitespace(codePoint)
+            && !Character.isSpaceChar(codePoint)
+            && type != Character.UNASSIGNED
+            && type != Character.FORMAT
+            && type != Character.SURROGATE
+            && type != Character.PRIVATE_USE;
+    return visible
+        ? "'" + new String(Character.toChars(codePoint)) + "'"
+        : String.format("U+%04X", codePoint);
+  }
+
   /** The text with each lone surrogate replaced by U+FFFD, for quoting client input back. */
   public static String withoutLoneSurrogates(String text) {
     int lone = loneSurrogate(text);

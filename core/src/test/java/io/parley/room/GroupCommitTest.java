@@ -155,12 +155,38 @@ class GroupCommitTest {
 
   @Test
   void aRetryOfACommandAppliedBeforeTheBatchGetsItsOriginalVersion() {
-    RoomCommand.ChangeKeys retry = setX("c0", "a1", "whatever", 0);
+    RoomCommand.ChangeKeys retry =
+        new RoomCommand.ChangeKeys(
+            "c0", "a1", List.of(new KeyOp.Set("k", JSON.textNode("v"), Optional.empty())), null);
 
     GroupCommit.Batch batch = decide(retry);
 
     assertThat(batch.events()).isEmpty();
     assertThat(batch.outcomes()).containsExactly(new GroupCommit.Retried(retry, 3));
+  }
+
+  @Test
+  void theSameIdWithAnotherContentEarlierInTheBatchIsRefusedAsReused() {
+    RoomCommand.PostChat tab1 = chat("m1", "a1", "from tab 1");
+    RoomCommand.PostChat tab2 = chat("m1", "a1", "from tab 2");
+    RoomCommand.ChangeKeys reusedBefore = setX("c0", "a1", "whatever", 0);
+
+    GroupCommit.Batch batch = decide(tab1, tab2, reusedBefore);
+
+    assertThat(batch.events()).containsExactly(new RoomEvent.ChatPosted("alice", "m1", "from tab 1", LATER));
+    assertThat(batch.outcomes().get(0).reply()).isEqualTo(new CommandReply.Accepted("m1", 4));
+    assertThat(batch.outcomes().get(1).reply())
+        .isEqualTo(
+            new CommandReply.Rejected(
+                "m1",
+                RejectCode.ID_REUSED,
+                "command id m1 was already used for a different command (version 4); use a fresh id for a new command"));
+    assertThat(batch.outcomes().get(2).reply())
+        .isEqualTo(
+            new CommandReply.Rejected(
+                "c0",
+                RejectCode.ID_REUSED,
+                "command id c0 was already used for a different command (version 3); use a fresh id for a new command"));
   }
 
   @Test
@@ -190,7 +216,7 @@ class GroupCommitTest {
             new GroupCommit.Refused(
                 empty,
                 RejectCode.VALIDATION,
-                "text: is required and must not be blank",
+                "text: must not be blank",
                 Optional.empty()));
   }
 

@@ -357,10 +357,10 @@ class RoomEntityTest {
       assertTrue(result.hasNoEvents());
       assertEquals(RoomState.empty(), result.state());
       connection.expectMessage(
-          new SessionReply.Refused("s1", RejectCode.VALIDATION, "name: must not contain control characters"));
+          new SessionReply.Refused("s1", RejectCode.VALIDATION, "name: must not contain control characters, not U+0000 (at character 3)"));
       room.runCommand(new RoomCommand.OpenSession("s2", "alice", "Alice", "blue", connection.getRef()));
       connection.expectMessage(
-          new SessionReply.Refused("s2", RejectCode.VALIDATION, "color: must be a hex colour like #1e90ff"));
+          new SessionReply.Refused("s2", RejectCode.VALIDATION, "color: must be a colour written #rrggbb in hexadecimal, like #1e90ff"));
       assertEquals(List.of(), journal());
     }
 
@@ -1155,7 +1155,7 @@ class RoomEntityTest {
               RejectCode.VALIDATION,
               r -> new RoomCommand.ChangeKeys("c1", "s-alice", List.of(set("bad key", JSON.numberNode(1))), r),
               bob);
-      assertEquals(new CommandReply.Rejected("c1", RejectCode.VALIDATION, "key: may contain only letters, digits and . _ : / @ -"), rejected);
+      assertEquals(new CommandReply.Rejected("c1", RejectCode.VALIDATION, "key: may contain only ASCII letters, digits and . _ : / @ -, not a space (at character 4)"), rejected);
     }
 
     @Test
@@ -1166,7 +1166,9 @@ class RoomEntityTest {
               r -> new RoomCommand.ChangeKeys(
                   "c1", "s-alice", List.of(set("a", JSON.numberNode(1)), set("b", JSON.numberNode(Double.NaN))), r),
               bob);
-      assertEquals("ops[1].value: contains a number that is not finite", rejected.message());
+      assertEquals(
+          "ops[1].value: contains a number that is not finite (NaN)",
+          rejected.message());
     }
 
     @Test
@@ -1179,7 +1181,7 @@ class RoomEntityTest {
     @Test
     void aBlankChatIsAValidationError() {
       var rejected = assertRejected(RejectCode.VALIDATION, r -> new RoomCommand.PostChat("m1", "s-bob", "  ", r), alice);
-      assertEquals(new CommandReply.Rejected("m1", RejectCode.VALIDATION, "text: is required and must not be blank"), rejected);
+      assertEquals(new CommandReply.Rejected("m1", RejectCode.VALIDATION, "text: must not be blank"), rejected);
     }
 
     @Test
@@ -1195,7 +1197,7 @@ class RoomEntityTest {
     @Test
     void aBadCommandIdIsAValidationError() {
       var rejected = assertRejected(RejectCode.VALIDATION, r -> new RoomCommand.SetReady("bad id", "s-bob", true, r), alice);
-      assertEquals(new CommandReply.Rejected("bad id", RejectCode.VALIDATION, "id: may contain only letters, digits and . _ : @ -"), rejected);
+      assertEquals(new CommandReply.Rejected("bad id", RejectCode.VALIDATION, "id: may contain only ASCII letters, digits and . _ : @ -, not a space (at character 4)"), rejected);
     }
 
     @Test
@@ -1286,6 +1288,17 @@ class RoomEntityTest {
       alice.expectMessageClass(RoomUpdate.EventDelivered.class);
     }
 
+    /** The window of remembered commands, their fingerprints left out. */
+    private List<AppliedCommand> remembered(RoomState state) {
+      return state.appliedCommands().stream()
+          .map(a -> remembered(a.userId(), a.commandId(), a.version()))
+          .toList();
+    }
+
+    private AppliedCommand remembered(String userId, String commandId, long version) {
+      return new AppliedCommand(userId, commandId, version, AppliedCommand.UNKNOWN_CONTENT);
+    }
+
     /** Runs an accepted command and consumes its delivery on both connections. */
     private CommandReply.Accepted applied(Function<ActorRef<CommandReply>, RoomCommand> command) {
       CommandReply.Accepted accepted = run(command).replyOfType(CommandReply.Accepted.class);
@@ -1323,8 +1336,40 @@ class RoomEntityTest {
 
       assertEquals(List.of(new ChatMessage("c1", "alice", "hello", NOW, 3)), room.getState().chat());
       assertEquals(
-          List.of(new AppliedCommand("alice", "c1", 3), new AppliedCommand("bob", "c2", 4), new AppliedCommand("bob", "next-4", 5)),
-          room.getState().appliedCommands());
+          List.of(remembered("alice", "c1", 3), remembered("bob", "c2", 4), remembered("bob", "next-4", 5)),
+          remembered(room.getState()));
+    }
+
+    @Test
+    void theSameIdWithAnotherContentIsRejectedAsReusedAndChangesNothing() {
+      applied(r -> new RoomCommand.PostChat("c1", "s-alice", "hello", r));
+
+      CommandReply.Rejected rejected =
+          assertRejected(RejectCode.ID_REUSED, r -> new RoomCommand.PostChat("c1", "s-alice", "hello again", r), bob);
+      alice.expectMessageClass(RoomUpdate.EventDelivered.class); // assertRejected's probe change
+
+      assertEquals(
+          "command id c1 was already used for a different command (version 3); use a fresh id for a new command",
+          rejected.message());
+      assertEquals(List.of(new ChatMessage("c1", "alice", "hello", NOW, 3)), room.getState().chat());
+      // the original content is still a retry, and another kind of command is another content
+      assertRetryAcked("c1", 3, r -> new RoomCommand.PostChat("c1", "s-alice", "hello", r));
+      assertRejected(RejectCode.ID_REUSED, r -> new RoomCommand.SetReady("c1", "s-alice", true, r), bob);
+    }
+
+    @Test
+    void anotherSessionOfTheMemberSendingTheIdWithAnotherTextIsRejectedAsReused() {
+      TestProbe<SessionInbox> aliceTab2 = join("s-alice-2", "alice");
+      alice.expectMessageClass(RoomUpdate.EventDelivered.class);
+      bob.expectMessageClass(RoomUpdate.EventDelivered.class);
+      assertEquals(new CommandReply.Accepted("m1", 4), applied(r -> new RoomCommand.PostChat("m1", "s-alice", "from tab 1", r)));
+      aliceTab2.expectMessageClass(RoomUpdate.EventDelivered.class);
+
+      assertRejected(RejectCode.ID_REUSED, r -> new RoomCommand.PostChat("m1", "s-alice-2", "from tab 2", r), bob);
+      alice.expectMessageClass(RoomUpdate.EventDelivered.class); // assertRejected's probe change
+
+      assertEquals(List.of(new ChatMessage("m1", "alice", "from tab 1", NOW, 4)), room.getState().chat());
+      assertRetryAcked("m1", 4, r -> new RoomCommand.PostChat("m1", "s-alice-2", "from tab 1", r));
     }
 
     @Test
@@ -1380,9 +1425,13 @@ class RoomEntityTest {
 
       assertEquals(before, recovered);
       assertEquals(
-          List.of(new AppliedCommand("alice", "c1", 3), new AppliedCommand("bob", "c2", 4)), recovered.appliedCommands());
+          List.of(remembered("alice", "c1", 3), remembered("bob", "c2", 4)), remembered(recovered));
+      assertEquals(before.appliedCommands(), recovered.appliedCommands(), "with their fingerprints");
       assertRetryAcked("c1", 3, r -> new RoomCommand.PostChat("c1", "s-alice", "hello", r));
-      assertRetryAcked("c2", 4, r -> new RoomCommand.FocusDocument("c2", "s-bob", Optional.empty(), r));
+      assertRetryAcked(
+          "c2", 4, r -> new RoomCommand.FocusDocument("c2", "s-bob", Optional.of(new DocumentFocus("d", "text")), r));
+      assertRejected(
+          RejectCode.ID_REUSED, r -> new RoomCommand.FocusDocument("c2", "s-bob", Optional.empty(), r), alice);
     }
 
     @Test
@@ -1408,7 +1457,7 @@ class RoomEntityTest {
       RoomState recovered = room.restart().state();
 
       assertEquals(atThree, recovered);
-      assertEquals(List.of(new AppliedCommand("alice", "c1", 3)), recovered.appliedCommands());
+      assertEquals(List.of(remembered("alice", "c1", 3)), remembered(recovered));
       assertRetryAcked("c1", 3, r -> new RoomCommand.PostChat("c1", "s-alice", "hello", r));
     }
 
@@ -1419,8 +1468,8 @@ class RoomEntityTest {
       applied(r -> new RoomCommand.PostChat("c2", "s-alice", "two", r));
       applied(r -> new RoomCommand.PostChat("c3", "s-alice", "three", r));
       assertEquals(
-          List.of(new AppliedCommand("alice", "c2", 4), new AppliedCommand("alice", "c3", 5)),
-          room.getState().appliedCommands());
+          List.of(remembered("alice", "c2", 4), remembered("alice", "c3", 5)),
+          remembered(room.getState()));
 
       assertRetryAcked("c3", 5, r -> new RoomCommand.PostChat("c3", "s-alice", "three", r));
       // c2 was pushed out by the probe change of assertRetryAcked; c1 long before

@@ -4,7 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.cfg.JsonNodeFeature;
+import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import io.parley.presence.DocumentFocus;
@@ -65,6 +70,27 @@ class RoomRulesTest {
 
   private static void assertValidationError(Decision decision, String expectedMessage) {
     assertEquals(expectedMessage, rejected(decision, RejectCode.VALIDATION).message());
+  }
+
+  private static JsonNode json(String text) {
+    try {
+      return new ObjectMapper().readTree(text);
+    } catch (JsonProcessingException e) {
+      throw new IllegalArgumentException(e);
+    }
+  }
+
+  /** {@code text} read with its decimals as written (2.50 stays 2.50), as some clients' values are. */
+  private static JsonNode exactJson(String text) {
+    try {
+      return JsonMapper.builder()
+          .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+          .configure(JsonNodeFeature.STRIP_TRAILING_BIGDECIMAL_ZEROES, false)
+          .build()
+          .readTree(text);
+    } catch (JsonProcessingException e) {
+      throw new IllegalArgumentException(e);
+    }
   }
 
   private static KeyOp set(String key, JsonNode value) {
@@ -202,15 +228,15 @@ class RoomRulesTest {
           "userId: is longer than " + LIMITS.idMaxLength() + " characters");
       assertValidationError(
           RULES.openSession(ROOM, open("c1", "us/er", "Carol", "#123abc"), NOW),
-          "userId: may contain only letters, digits and . _ : @ -");
+          "userId: may contain only ASCII letters, digits and . _ : @ -, not '/' (at character 3)");
     }
 
     @ParameterizedTest
     @ValueSource(strings = {"Car\u0000ol", "Carol\n", "Car\tol", "\u001b[31mred", "Carol\u007f", "Car\u0085ol"})
     void aNameWithControlCharactersIsRefused(String name) {
-      assertValidationError(
-          RULES.openSession(ROOM, open("c1", "carol", name, "#123abc"), NOW),
-          "name: must not contain control characters");
+      Decision.Reject reject =
+          rejected(RULES.openSession(ROOM, open("c1", "carol", name, "#123abc"), NOW), RejectCode.VALIDATION);
+      assertTrue(reject.message().startsWith("name: must not contain control characters, not U+00"), reject.message());
     }
 
     @ParameterizedTest
@@ -218,7 +244,7 @@ class RoomRulesTest {
     void aBlankNameIsRefused(String name) {
       assertValidationError(
           RULES.openSession(ROOM, open("c1", "carol", name, "#123abc"), NOW),
-          "name: is required and must not be blank");
+          "name: must not be blank");
     }
 
     @Test
@@ -233,20 +259,20 @@ class RoomRulesTest {
     void aBadColourIsRefused(String color) {
       assertValidationError(
           RULES.openSession(ROOM, open("c1", "carol", "Carol", color), NOW),
-          "color: must be a hex colour like #1e90ff");
+          "color: must be a colour written #rrggbb in hexadecimal, like #1e90ff");
     }
 
     @Test
     void aNameWithALoneSurrogateIsRefused() {
       assertValidationError(
           RULES.openSession(ROOM, open("c1", "eve", "Eve\ud800", "#123abc"), NOW),
-          "name: is not valid Unicode (a lone UTF-16 surrogate at index 3)");
+          "name: is not valid Unicode (a lone UTF-16 surrogate at character 4)");
     }
 
     @Test
     void theFirstInvalidFieldIsReported() {
-      assertValidationError(RULES.openSession(ROOM, open("bad id", "bad user", "", "red"), NOW), "sessionId: may contain only letters, digits and . _ : @ -");
-      assertValidationError(RULES.openSession(ROOM, open("ok", "bad user", "", "red"), NOW), "userId: may contain only letters, digits and . _ : @ -");
+      assertValidationError(RULES.openSession(ROOM, open("bad id", "bad user", "", "red"), NOW), "sessionId: may contain only ASCII letters, digits and . _ : @ -, not a space (at character 4)");
+      assertValidationError(RULES.openSession(ROOM, open("ok", "bad user", "", "red"), NOW), "userId: may contain only ASCII letters, digits and . _ : @ -, not a space (at character 4)");
     }
   }
 
@@ -388,7 +414,7 @@ class RoomRulesTest {
     void blankChatIsRefused(String text) {
       assertValidationError(
           RULES.durable(ROOM, new RoomCommand.PostChat("m-1", "b1", text, null), NOW),
-          "text: is required and must not be blank");
+          "text: must not be blank");
     }
 
     @Test
@@ -402,14 +428,15 @@ class RoomRulesTest {
     void chatWithALoneSurrogateIsRefused() {
       assertValidationError(
           RULES.durable(ROOM, new RoomCommand.PostChat("m-1", "b1", "a\udc00b", null), NOW),
-          "text: is not valid Unicode (a lone UTF-16 surrogate at index 1)");
+          "text: is not valid Unicode (a lone UTF-16 surrogate at character 2)");
     }
 
     @Test
     void chatWithOtherControlCharactersIsRefused() {
       assertValidationError(
           RULES.durable(ROOM, new RoomCommand.PostChat("m-1", "b1", "bell\u0007", null), NOW),
-          "text: must not contain control characters");
+          "text: must not contain control characters other than line feed, carriage return and tab, not U+0007"
+              + " (at character 5)");
     }
 
     @Test
@@ -417,7 +444,7 @@ class RoomRulesTest {
       DocumentFocus doc = new DocumentFocus("doc-1", "Canvas");
       assertValidationError(
           RULES.durable(ROOM, new RoomCommand.FocusDocument("f-1", "a1", Optional.of(doc), null), NOW),
-          "document.type: may contain only lower-case letters, digits and . _ + -, starting with a letter");
+          "document.type: may contain only lower-case ASCII letters, digits and . _ + -, not 'C' (at character 1)");
     }
 
     @Test
@@ -433,7 +460,7 @@ class RoomRulesTest {
       DocumentFocus doc = new DocumentFocus("../etc/passwd", "text");
       assertValidationError(
           RULES.durable(ROOM, new RoomCommand.FocusDocument("f-1", "a1", Optional.of(doc), null), NOW),
-          "document.id: may contain only letters, digits and . _ : @ -");
+          "document.id: may contain only ASCII letters, digits and . _ : @ -, not '/' (at character 3)");
       DocumentFocus missing = new DocumentFocus(null, "text");
       assertValidationError(
           RULES.durable(ROOM, new RoomCommand.FocusDocument("f-1", "a1", Optional.of(missing), null), NOW),
@@ -511,16 +538,57 @@ class RoomRulesTest {
     }
 
     @Test
-    void theIdDecidesWhateverTheCommandSays() {
+    void theSameContentIsARetryWhateverSessionAndHoweverTheValueIsWritten() {
+      RoomState after =
+          ROOM.apply(
+              accepted(
+                  RULES.durable(
+                      ROOM,
+                      new RoomCommand.ChangeKeys(
+                          "c1", "b1", List.of(set("shape", json("{\"x\":1,\"y\":[2.5,true]}"), 0)), null),
+                      NOW)),
+              BOUNDS);
+
+      RoomCommand.Durable sameValueOtherwiseWritten =
+          new RoomCommand.ChangeKeys("c1", "b2", List.of(set("shape", exactJson("{\"y\":[2.50,true],\"x\":1.0}"), 0)), null);
+      assertEquals(5, duplicate(RULES.durable(after, sameValueOtherwiseWritten, NOW)));
+    }
+
+    @Test
+    void anotherContentUnderARememberedIdIsRejectedAsReusedBeforeAnyOtherCheck() {
       List<RoomCommand.Durable> commands =
           List.of(
+              new RoomCommand.ChangeKeys("c0", "a1", List.of(set("k", JSON.textNode("w"))), null),
+              new RoomCommand.ChangeKeys("c0", "a1", List.of(set("k", JSON.textNode("v"), 4)), null),
+              new RoomCommand.ChangeKeys("c0", "a1", List.of(set("k", JSON.textNode("v"), 0)), null),
+              new RoomCommand.ChangeKeys("c0", "a1", List.of(delete("k")), null),
+              new RoomCommand.ChangeKeys("c0", "a1", List.of(set("k", JSON.textNode("v")), delete("j")), null),
+              new RoomCommand.ChangeKeys("c0", "a1", List.of(), null),
               new RoomCommand.SetReady("c0", "a1", true, null),
               new RoomCommand.PostChat("c0", "a1", "", null),
-              new RoomCommand.FocusDocument("c0", "a1", Optional.of(new DocumentFocus("d", "Bad Type")), null),
-              new RoomCommand.ChangeKeys("c0", "a1", List.of(), null));
+              new RoomCommand.PostChat("c0", "a1", "v", null),
+              new RoomCommand.FocusDocument("c0", "a1", Optional.of(new DocumentFocus("d", "Bad Type")), null));
       for (RoomCommand.Durable command : commands) {
-        assertEquals(4, duplicate(RULES.durable(ROOM, command, NOW)), command::toString);
+        assertEquals(
+            "command id c0 was already used for a different command (version 4); use a fresh id for a new command",
+            rejected(RULES.durable(ROOM, command, NOW), RejectCode.ID_REUSED).message(),
+            command::toString);
       }
+    }
+
+    @Test
+    void aCommandRememberedWithoutAFingerprintIsRetriedByAnyContent() {
+      // as read from a snapshot written before the room kept fingerprints
+      RoomState old =
+          new RoomState(
+              ROOM.version(),
+              ROOM.members(),
+              ROOM.keys(),
+              ROOM.chat(),
+              List.of(new AppliedCommand("alice", "c0", 4, AppliedCommand.UNKNOWN_CONTENT)));
+
+      assertEquals(4, duplicate(RULES.durable(old, new RoomCommand.SetReady("c0", "a1", true, null), NOW)));
+      assertEquals(4, duplicate(RULES.durable(old, new RoomCommand.ChangeKeys("c0", "a1", List.of(set("k", JSON.textNode("v"))), null), NOW)));
     }
 
     @Test
@@ -544,12 +612,14 @@ class RoomRulesTest {
       for (String id : List.of("c1", "c2")) {
         state = state.apply(accepted(RULES.durable(state, new RoomCommand.SetReady(id, "a1", true, null), NOW)), two);
       }
-      assertEquals(List.of(new AppliedCommand("alice", "c1", 5), new AppliedCommand("alice", "c2", 6)), state.appliedCommands());
+      assertEquals(
+          List.of("c1@5", "c2@6"),
+          state.appliedCommands().stream().map(a -> a.commandId() + "@" + a.version()).toList());
 
       assertEquals(
           new RoomEvent.ReadyChanged("alice", "c0", false, NOW),
           accepted(RULES.durable(state, new RoomCommand.SetReady("c0", "a1", false, null), NOW)));
-      assertEquals(5, duplicate(RULES.durable(state, new RoomCommand.SetReady("c1", "a1", false, null), NOW)));
+      assertEquals(5, duplicate(RULES.durable(state, new RoomCommand.SetReady("c1", "a1", true, null), NOW)));
     }
   }
 
@@ -620,7 +690,7 @@ class RoomRulesTest {
 
     @Test
     void aNegativeExpectIsAValidationError() {
-      assertValidationError(change("a1", set("k", JSON.numberNode(1), -1)), "expect: must be 0 (absent) or a positive version");
+      assertValidationError(change("a1", set("k", JSON.numberNode(1), -1)), "expect: must not be negative: the version that last wrote the key, or 0 for a key that must not exist");
     }
 
     @Test
@@ -660,14 +730,14 @@ class RoomRulesTest {
     void aValidationErrorInABatchNamesTheOperation() {
       assertValidationError(
           change("a1", set("fine", JSON.numberNode(1)), set("bad key", JSON.numberNode(1))),
-          "ops[1].key: may contain only letters, digits and . _ : / @ -");
+          "ops[1].key: may contain only ASCII letters, digits and . _ : / @ -, not a space (at character 4)");
     }
 
     @Test
     void validationWinsOverConflict() {
       assertValidationError(
           change("a1", set("k", JSON.numberNode(1), 1), set("x", JSON.numberNode(Double.NaN))),
-          "ops[1].value: contains a number that is not finite");
+          "ops[1].value: contains a number that is not finite (NaN)");
     }
 
     @ParameterizedTest
@@ -695,11 +765,12 @@ class RoomRulesTest {
           Arguments.of(null, "value: is required"),
           Arguments.of(JSON.missingNode(), "value: is required"),
           Arguments.of(nested(LIMITS.valueMaxDepth() + 1), "value: is nested deeper than " + LIMITS.valueMaxDepth() + " levels"),
-          Arguments.of(tooLarge, "value: is larger than " + LIMITS.valueMaxBytes() + " bytes as JSON"),
-          Arguments.of(JSON.numberNode(Double.NaN), "value: contains a number that is not finite"),
+          Arguments.of(tooLarge, "value: is larger than " + LIMITS.valueMaxBytes() + " bytes written as JSON"),
+          Arguments.of(JSON.numberNode(Double.NaN), "value: contains a number that is not finite (NaN)"),
           Arguments.of(JSON.objectNode().set("deep", JSON.arrayNode().add(Double.POSITIVE_INFINITY)),
-              "value: contains a number that is not finite"),
-          Arguments.of(JSON.numberNode(Float.NEGATIVE_INFINITY), "value: contains a number that is not finite"));
+              "value: contains a number too large to be finite (beyond 1.7976931348623157e308 either way)"),
+          Arguments.of(JSON.numberNode(Float.NEGATIVE_INFINITY),
+              "value: contains a number too large to be finite (beyond 1.7976931348623157e308 either way)"));
     }
 
     @ParameterizedTest

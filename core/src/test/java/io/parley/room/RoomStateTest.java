@@ -561,8 +561,13 @@ class RoomStateTest {
 
   // ---- remembered commands (retries)
 
+  /** A remembered command as the tests compare them: without its fingerprint. */
   private static AppliedCommand applied(String userId, String commandId, long version) {
-    return new AppliedCommand(userId, commandId, version);
+    return new AppliedCommand(userId, commandId, version, AppliedCommand.UNKNOWN_CONTENT);
+  }
+
+  private static List<AppliedCommand> window(RoomState state) {
+    return state.appliedCommands().stream().map(a -> applied(a.userId(), a.commandId(), a.version())).toList();
   }
 
   @Test
@@ -579,7 +584,7 @@ class RoomStateTest {
 
     assertEquals(
         List.of(applied("alice", "r1", 3), applied("bob", "f1", 5), applied("alice", "k1", 7)),
-        state.appliedCommands(),
+        window(state),
         "presence events come from no command and are not remembered");
     assertEquals(OptionalLong.of(3), state.appliedVersion("alice", "r1"));
     assertEquals(OptionalLong.of(5), state.appliedVersion("bob", "f1"));
@@ -591,11 +596,52 @@ class RoomStateTest {
   }
 
   @Test
+  void eachRememberedCommandCarriesTheFingerprintOfItsEvent() {
+    RoomEvent.ChatPosted posted = chat("alice", "m1", "hello", 2);
+    RoomEvent.KeysChanged changed = keys("alice", "k1", 3, set("k", JSON.numberNode(1)));
+    RoomState state = fold(joined("alice", "s1", 1), posted, changed);
+
+    assertEquals(
+        List.of(
+            new AppliedCommand("alice", "m1", 2, CommandFingerprint.of(posted)),
+            new AppliedCommand("alice", "k1", 3, CommandFingerprint.of(changed))),
+        state.appliedCommands());
+    assertEquals(Optional.of(state.appliedCommands().get(1)), state.appliedCommand("alice", "k1"));
+    assertEquals(Optional.empty(), state.appliedCommand("bob", "k1"));
+  }
+
+  @Test
+  void aWindowReadFromAListFindsItsCommandsAndAnIdUsedTwiceByItsNewest() {
+    // a snapshot holds the window as a plain list; an id may be in it twice after a restart with a
+    // larger window than the one that forgot it
+    RoomState state =
+        new RoomState(
+            9,
+            Map.of(),
+            Map.of(),
+            List.of(),
+            List.of(
+                new AppliedCommand("alice", "m1", 3, 11),
+                new AppliedCommand("bob", "m1", 4, 12),
+                new AppliedCommand("alice", "m1", 8, 13)));
+
+    assertEquals(Optional.of(new AppliedCommand("alice", "m1", 8, 13)), state.appliedCommand("alice", "m1"));
+    assertEquals(OptionalLong.of(4), state.appliedVersion("bob", "m1"));
+    RoomState next = state.apply(new RoomEvent.MemberJoined("carol", "s3", "Carol", "#123456", null, at(1)), BOUNDS);
+    next = next.apply(new RoomEvent.ReadyChanged("carol", "r1", true, at(2)), new RoomState.Bounds(CHAT_HISTORY, 2));
+    assertEquals(List.of(applied("alice", "m1", 8), applied("carol", "r1", 11)), window(next));
+    assertEquals(OptionalLong.of(8), next.appliedVersion("alice", "m1"), "forgetting the older one keeps the newer");
+    assertEquals(OptionalLong.empty(), next.appliedVersion("bob", "m1"));
+    assertEquals(OptionalLong.of(4), state.appliedVersion("bob", "m1"), "the state before is unchanged");
+    assertEquals(3, state.appliedCommands().size());
+  }
+
+  @Test
   void theSameIdFromTwoUsersIsRememberedTwice() {
     RoomState state =
         fold(joined("alice", "s1", 1), joined("bob", "s2", 2), chat("alice", "m1", "a", 3), chat("bob", "m1", "b", 4));
 
-    assertEquals(List.of(applied("alice", "m1", 3), applied("bob", "m1", 4)), state.appliedCommands());
+    assertEquals(List.of(applied("alice", "m1", 3), applied("bob", "m1", 4)), window(state));
     assertEquals(OptionalLong.of(3), state.appliedVersion("alice", "m1"));
     assertEquals(OptionalLong.of(4), state.appliedVersion("bob", "m1"));
   }
@@ -612,7 +658,7 @@ class RoomStateTest {
     assertEquals(REMEMBERED_COMMANDS + 3, state.version());
     assertEquals(
         List.of(applied("alice", "c3", 4), applied("alice", "c4", 5), applied("alice", "c5", 6), applied("alice", "c6", 7)),
-        state.appliedCommands());
+        window(state));
     assertEquals(OptionalLong.empty(), state.appliedVersion("alice", "c1"), "the oldest is forgotten");
     assertEquals(OptionalLong.empty(), state.appliedVersion("alice", "c2"));
     assertEquals(OptionalLong.of(4), state.appliedVersion("alice", "c3"));
@@ -641,7 +687,7 @@ class RoomStateTest {
 
     RoomState trimmed = state.apply(chat("alice", "m4", "4", 4), new RoomState.Bounds(CHAT_HISTORY, 2));
 
-    assertEquals(List.of(applied("alice", "m3", 4), applied("alice", "m4", 5)), trimmed.appliedCommands());
+    assertEquals(List.of(applied("alice", "m3", 4), applied("alice", "m4", 5)), window(trimmed));
   }
 
   @Test
@@ -670,7 +716,7 @@ class RoomStateTest {
 
     assertEquals(
         List.of(applied("bob", "c6", 8), applied("alice", "c7", 9), applied("alice", "c8", 10), applied("bob", "c9", 11)),
-        fromScratch.appliedCommands());
+        window(fromScratch));
     for (int cut = 0; cut <= events.size(); cut++) {
       // a snapshot at `cut`, then the events after it
       RoomState snapshot = fold(events.subList(0, cut).toArray(new RoomEvent[0]));

@@ -168,10 +168,10 @@ class SerializationRoundTripTest {
   /** The window of remembered commands, oldest first; the same id from two users included. */
   private List<AppliedCommand> appliedCommands() {
     return List.of(
-        new AppliedCommand("alice", "c1", 38),
-        new AppliedCommand("bob", "c1", 39),
-        new AppliedCommand("alice", "m1", 40),
-        new AppliedCommand("bob", "m2", 41));
+        new AppliedCommand("alice", "c1", 38, -6_401_224_473_937_431_554L),
+        new AppliedCommand("bob", "c1", 39, 1),
+        new AppliedCommand("alice", "m1", 40, Long.MAX_VALUE),
+        new AppliedCommand("bob", "m2", 41, AppliedCommand.UNKNOWN_CONTENT));
   }
 
   private List<RoomEvent> everyEvent() {
@@ -243,7 +243,7 @@ class SerializationRoundTripTest {
     samples.add(new SessionReply.Refused("a1", RejectCode.ROOM_FULL, "the room already has its maximum of 2 members"));
     samples.add(new SessionReply.Welcome("a1", fullState()));
     samples.add(new SessionReply.Welcome("a1", RoomState.empty()));
-    samples.add(new SessionReply.Refused("a1", RejectCode.VALIDATION, "color: must be a hex colour like #1e90ff"));
+    samples.add(new SessionReply.Refused("a1", RejectCode.VALIDATION, "color: must be a colour written #rrggbb in hexadecimal, like #1e90ff"));
     samples.add(new SessionReply.Left("a1"));
     samples.add(new SessionReply.Ended("a1", RoomEvent.LeaveReason.KICKED));
     samples.add(new SessionReply.Missed(3, Optional.empty()));
@@ -274,7 +274,7 @@ class SerializationRoundTripTest {
     samples.add(session("a1", connection));
     samples.add(new DocumentFocus("doc-1", "canvas"));
     samples.add(new ChatMessage("m1", "alice", "hello", T1, 3));
-    samples.add(new AppliedCommand("alice", "c1", 3));
+    samples.add(new AppliedCommand("alice", "c1", 3, 42));
     samples.add(new RoomState(7, Map.of("bob", bob()), Map.of(), List.of(), appliedCommands()));
     samples.add(new KeyEntry(json("{\"a\":[1,2,{\"b\":null}]}"), 9, "alice", T2));
     samples.add(new KeyEntry(JSON.nullNode(), 9, "alice", T2));
@@ -398,6 +398,37 @@ class SerializationRoundTripTest {
 
     assertEquals(
         new RoomState(state.version(), state.members(), state.keys(), state.chat(), List.of()), read);
+  }
+
+  /**
+   * A snapshot written before rooms kept fingerprints: its commands read with an unknown
+   * fingerprint, which a retry of any content matches (see {@link AppliedCommand#isRetriedBy}).
+   */
+  @Test
+  void aRememberedCommandWithoutAFingerprintReadsAsUnknownContent() throws Exception {
+    RoomState state = fullState();
+    Serializer serializer = serialization().findSerializerFor(state);
+    ObjectMapper cbor = new ObjectMapper(new CBORFactory());
+    ObjectNode tree = (ObjectNode) cbor.readTree(serialization().serialize(state).get());
+    for (JsonNode applied : tree.get("appliedCommands")) {
+      assertTrue(applied.has("fingerprint"), () -> "fields: " + applied);
+      ((ObjectNode) applied).remove("fingerprint");
+    }
+    byte[] old = cbor.writeValueAsBytes(tree);
+
+    RoomState read =
+        (RoomState)
+            serialization()
+                .deserialize(old, serializer.identifier(), Serializers.manifestFor(serializer, state))
+                .get();
+
+    assertEquals(
+        state.appliedCommands().stream()
+            .map(a -> new AppliedCommand(a.userId(), a.commandId(), a.version(), AppliedCommand.UNKNOWN_CONTENT))
+            .toList(),
+        read.appliedCommands());
+    assertEquals(java.util.OptionalLong.of(38), read.appliedVersion("alice", "c1"));
+    assertTrue(read.appliedCommands().get(0).isRetriedBy(12345));
   }
 
   @Test

@@ -13,9 +13,12 @@ import io.parley.testing.TestConfig;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.EmptySource;
 import org.junit.jupiter.params.provider.NullAndEmptySource;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -38,6 +41,8 @@ class FieldValidatorTest {
           /* documentTypeMaxLength */ 8);
 
   private static final FieldValidator V = new FieldValidator(LIMITS);
+  private static final String TOO_LARGE =
+      "contains a number too large to be finite (beyond 1.7976931348623157e308 either way)";
   private static final JsonNodeFactory JSON = JsonNodeFactory.instance;
   private static final ObjectMapper MAPPER = new ObjectMapper();
 
@@ -85,16 +90,48 @@ class FieldValidatorTest {
     assertValid(V.id("userId", id));
   }
 
+  @Test
+  void aMissingIdIsRequiredAndAnEmptyOneRefused() {
+    assertViolation("userId", "is required", V.id("userId", null));
+    assertViolation("userId", "must not be empty", V.id("userId", ""));
+  }
+
+  /** Every character is in the alphabet: the rule broken is the first character's. */
   @ParameterizedTest
-  @NullAndEmptySource
-  void missingIdIsRequired(String id) {
-    assertViolation("userId", "is required", V.id("userId", id));
+  @ValueSource(strings = {"-a", ".a", "_a", ":a", "@a", "-"})
+  void idsStartingWithPunctuationAreRefusedForTheirStart(String id) {
+    assertViolation("sessionId", "must start with a letter or a digit", V.id("sessionId", id));
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"-a", ".a", "_a", ":a", "@a", "a b", "a/b", "a\nb", "a\u0000", "é", "a#b", "a+b", " a"})
-  void idsOutsideTheAlphabetAreRefused(String id) {
-    assertViolation("sessionId", "may contain only letters, digits and . _ : @ -", V.id("sessionId", id));
+  @CsvSource(
+      delimiter = '|',
+      quoteCharacter = '"',
+      value = {
+        "a b|a space|2",
+        "a/b|'/'|2",
+        "é|'é'|1",
+        "a#b|'#'|2",
+        "a+b|'+'|2",
+        "\" a\"|a space|1",
+      })
+  void idsOutsideTheAlphabetAreRefusedNamingTheFirstCharacterOutside(String id, String found, int at) {
+    assertViolation(
+        "sessionId",
+        "may contain only ASCII letters, digits and . _ : @ -, not " + found + " (at character " + at + ")",
+        V.id("sessionId", id));
+  }
+
+  @Test
+  void controlCharactersAndCharactersOutsideTheBasicPlaneAreShownByCodePointOrWhole() {
+    assertViolation(
+        "id", "may contain only ASCII letters, digits and . _ : @ -, not U+000A (at character 2)", V.id("id", "a\nb"));
+    assertViolation(
+        "id", "may contain only ASCII letters, digits and . _ : @ -, not U+0000 (at character 2)", V.id("id", "a\u0000"));
+    assertViolation(
+        "id",
+        "may contain only ASCII letters, digits and . _ : @ -, not '\ud83d\ude00' (at character 2)",
+        V.id("id", "a\ud83d\ude00"));
   }
 
   @Test
@@ -117,16 +154,31 @@ class FieldValidatorTest {
   }
 
   @ParameterizedTest
-  @NullAndEmptySource
+  @EmptySource
   @ValueSource(strings = {" ", "\t", "\u2003"})
   void blankNamesAreRefused(String name) {
-    assertViolation("name", "is required and must not be blank", V.name(name));
+    assertViolation("name", "must not be blank", V.name(name));
   }
 
-  @ParameterizedTest
-  @ValueSource(strings = {"a\tb", "a\nb", "a\rb", "a\u0000", "\u007f", "\u0080x", "x\u009f"})
-  void namesWithControlCharactersAreRefusedIncludingLineBreaks(String name) {
-    assertViolation("name", "must not contain control characters", V.name(name));
+  @Test
+  void aMissingNameIsRequired() {
+    assertViolation("name", "is required", V.name(null));
+  }
+
+  @Test
+  void namesWithControlCharactersAreRefusedIncludingLineBreaks() {
+    Map<String, String> found =
+        Map.of(
+            "a\tb", "U+0009 (at character 2)",
+            "a\nb", "U+000A (at character 2)",
+            "a\rb", "U+000D (at character 2)",
+            "a\u0000", "U+0000 (at character 2)",
+            "\u007f", "U+007F (at character 1)",
+            "\u0080x", "U+0080 (at character 1)",
+            "x\u009f", "U+009F (at character 2)");
+    found.forEach(
+        (name, what) ->
+            assertViolation("name", "must not contain control characters, not " + what, V.name(name)));
   }
 
   @Test
@@ -147,7 +199,7 @@ class FieldValidatorTest {
   @NullAndEmptySource
   @ValueSource(strings = {"#fff", "#fffffff", "000000", "#00000g", "red", "#00000 ", " #000000", "#00000\n"})
   void anythingElseIsNotAColour(String color) {
-    assertViolation("color", "must be a hex colour like #1e90ff", V.color(color));
+    assertViolation("color", "must be a colour written #rrggbb in hexadecimal, like #1e90ff", V.color(color));
   }
 
   // ---- keys
@@ -158,17 +210,30 @@ class FieldValidatorTest {
     assertValid(V.key("key", key));
   }
 
+  /** Every character is in the alphabet: the rule broken is the first character's. */
   @ParameterizedTest
-  @ValueSource(strings = {"/abs", ".dot", "-dash", ":c", "@a", "a b", "a\\b", "a?b", "a*b", "ключ"})
-  void keysOutsideTheAlphabetAreRefused(String key) {
-    assertViolation("ops[0].key", "may contain only letters, digits and . _ : / @ -", V.key("ops[0].key", key));
+  @ValueSource(strings = {"/abs", ".dot", "-dash", ":c", "@a", ".a"})
+  void keysStartingWithPunctuationOtherThanUnderscoreAreRefusedForTheirStart(String key) {
+    assertViolation("ops[0].key", "must start with a letter, a digit or _", V.key("ops[0].key", key));
+  }
+
+  @ParameterizedTest
+  @CsvSource(
+      delimiter = '|',
+      quoteCharacter = '"',
+      value = {"a b|a space|2", "a\\b|'\\'|2", "a?b|'?'|2", "a*b|'*'|2", "ключ|'к'|1", ".a b|a space|3"})
+  void keysOutsideTheAlphabetAreRefusedNamingTheFirstCharacterOutside(String key, String found, int at) {
+    assertViolation(
+        "ops[0].key",
+        "may contain only ASCII letters, digits and . _ : / @ -, not " + found + " (at character " + at + ")",
+        V.key("ops[0].key", key));
   }
 
   @Test
   void keyLengthUsesTheKeyLimit() {
     assertValid(V.key("key", "k".repeat(14)));
     assertViolation("key", "is longer than 14 characters", V.key("key", "k".repeat(15)));
-    assertViolation("key", "is required", V.key("key", ""));
+    assertViolation("key", "must not be empty", V.key("key", ""));
     assertViolation("key", "is required", V.key("key", null));
   }
 
@@ -178,7 +243,11 @@ class FieldValidatorTest {
   void documentIdUsesItsOwnLimitAndTheIdAlphabet() {
     assertValid(V.documentId("document.id", "d".repeat(16)));
     assertViolation("document.id", "is longer than 16 characters", V.documentId("document.id", "d".repeat(17)));
-    assertViolation("document.id", "may contain only letters, digits and . _ : @ -", V.documentId("document.id", "a/b"));
+    assertViolation(
+        "document.id",
+        "may contain only ASCII letters, digits and . _ : @ -, not '/' (at character 2)",
+        V.documentId("document.id", "a/b"));
+    assertViolation("document.id", "must start with a letter or a digit", V.documentId("document.id", "-doc"));
     assertViolation("document.id", "is required", V.documentId("document.id", null));
   }
 
@@ -189,19 +258,27 @@ class FieldValidatorTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"Text", "1text", "_x", "te xt", "a/b", "TEXT"})
-  void documentTypesMustBeLowerCaseStartingWithALetter(String type) {
+  @CsvSource(delimiter = '|',
+      quoteCharacter = '"', value = {"Text|'T'|1", "te xt|a space|3", "a/b|'/'|2", "TEXT|'T'|1", "1Text|'T'|2"})
+  void documentTypesMustBeLowerCase(String type, String found, int at) {
     assertViolation(
         "document.type",
-        "may contain only lower-case letters, digits and . _ + -, starting with a letter",
+        "may contain only lower-case ASCII letters, digits and . _ + -, not " + found + " (at character " + at + ")",
         V.documentType(type));
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"1text", "_x", ".md", "+x", "-"})
+  void documentTypesMustStartWithALetter(String type) {
+    assertViolation("document.type", "must start with a lower-case letter", V.documentType(type));
   }
 
   @Test
   void documentTypeLengthUsesItsOwnLimit() {
     assertValid(V.documentType("t".repeat(8)));
     assertViolation("document.type", "is longer than 8 characters", V.documentType("t".repeat(9)));
-    assertViolation("document.type", "is required", V.documentType(""));
+    assertViolation("document.type", "must not be empty", V.documentType(""));
+    assertViolation("document.type", "is required", V.documentType(null));
   }
 
   // ---- chat
@@ -212,17 +289,33 @@ class FieldValidatorTest {
     assertValid(V.chatText(text));
   }
 
-  @ParameterizedTest
-  @ValueSource(strings = {"a\u0000", "bell\u0007", "esc\u001b[1m", "del\u007f", "c1\u0085"})
-  void chatWithOtherControlCharactersIsRefused(String text) {
-    assertViolation("text", "must not contain control characters", V.chatText(text));
+  @Test
+  void chatWithOtherControlCharactersIsRefused() {
+    Map<String, String> found =
+        Map.of(
+            "a\u0000", "U+0000 (at character 2)",
+            "bell\u0007", "U+0007 (at character 5)",
+            "esc\u001b[1m", "U+001B (at character 4)",
+            "del\u007f", "U+007F (at character 4)",
+            "c1\u0085", "U+0085 (at character 3)");
+    found.forEach(
+        (text, what) ->
+            assertViolation(
+                "text",
+                "must not contain control characters other than line feed, carriage return and tab, not " + what,
+                V.chatText(text)));
   }
 
   @ParameterizedTest
-  @NullAndEmptySource
+  @EmptySource
   @ValueSource(strings = {" ", "\n\n", "\t "})
   void blankChatIsRefused(String text) {
-    assertViolation("text", "is required and must not be blank", V.chatText(text));
+    assertViolation("text", "must not be blank", V.chatText(text));
+  }
+
+  @Test
+  void aMissingChatTextIsRequired() {
+    assertViolation("text", "is required", V.chatText(null));
   }
 
   @Test
@@ -237,8 +330,9 @@ class FieldValidatorTest {
   void expectedVersionMustNotBeNegative() {
     assertValid(V.expectedVersion("expect", 0));
     assertValid(V.expectedVersion("expect", Long.MAX_VALUE));
-    assertViolation("ops[3].expect", "must be 0 (absent) or a positive version", V.expectedVersion("ops[3].expect", -1));
-    assertViolation("expect", "must be 0 (absent) or a positive version", V.expectedVersion("expect", Long.MIN_VALUE));
+    String rule = "must not be negative: the version that last wrote the key, or 0 for a key that must not exist";
+    assertViolation("ops[3].expect", rule, V.expectedVersion("ops[3].expect", -1));
+    assertViolation("expect", rule, V.expectedVersion("expect", Long.MIN_VALUE));
   }
 
   @Test
@@ -254,9 +348,10 @@ class FieldValidatorTest {
     assertValid(V.finite("x", 0));
     assertValid(V.finite("x", -Double.MAX_VALUE));
     assertValid(V.finite("x", Double.MIN_VALUE));
-    assertViolation("x", "must be a finite number", V.finite("x", Double.NaN));
-    assertViolation("y", "must be a finite number", V.finite("y", Double.POSITIVE_INFINITY));
-    assertViolation("y", "must be a finite number", V.finite("y", Double.NEGATIVE_INFINITY));
+    assertViolation("x", "must be a finite number, not NaN", V.finite("x", Double.NaN));
+    String tooLarge = "must be a finite number (at most 1.7976931348623157e308 either way)";
+    assertViolation("y", tooLarge, V.finite("y", Double.POSITIVE_INFINITY));
+    assertViolation("y", tooLarge, V.finite("y", Double.NEGATIVE_INFINITY));
   }
 
   // ---- values
@@ -279,19 +374,18 @@ class FieldValidatorTest {
 
   @Test
   void nonFiniteNumbersAreRefusedAtAnyDepth() {
-    assertViolation("value", "contains a number that is not finite", V.value("value", JSON.numberNode(Double.NaN)));
+    assertViolation("value", "contains a number that is not finite (NaN)", V.value("value", JSON.numberNode(Double.NaN)));
     assertViolation(
         "value",
-        "contains a number that is not finite",
+        TOO_LARGE,
         V.value("value", JSON.objectNode().set("a", JSON.arrayNode().add(Double.NEGATIVE_INFINITY))));
-    assertViolation("value", "contains a number that is not finite", V.value("value", JSON.numberNode(Float.NaN)));
+    assertViolation("value", "contains a number that is not finite (NaN)", V.value("value", JSON.numberNode(Float.NaN)));
   }
 
   @Test
   void aJsonNumberTooLargeForADoubleIsRefusedAsNotFinite() {
-    assertViolation("value", "contains a number that is not finite", V.value("value", parse("1e400")));
-    assertViolation(
-        "value", "contains a number that is not finite", V.value("value", JSON.numberNode(new BigDecimal("1e400"))));
+    assertViolation("value", TOO_LARGE, V.value("value", parse("1e400")));
+    assertViolation("value", TOO_LARGE, V.value("value", JSON.numberNode(new BigDecimal("1e400"))));
   }
 
   @Test
@@ -339,10 +433,10 @@ class FieldValidatorTest {
   void sizeLimitIsInclusiveAndCountsEncodedJsonBytes() {
     // "x" * 38 encodes as 40 bytes with its quotes.
     assertValid(V.value("value", JSON.textNode("x".repeat(38))));
-    assertViolation("value", "is larger than 40 bytes as JSON", V.value("value", JSON.textNode("x".repeat(39))));
+    assertViolation("value", "is larger than 40 bytes written as JSON", V.value("value", JSON.textNode("x".repeat(39))));
     // é is two bytes in UTF-8: 19 of them encode as 40 bytes, 20 as 42, though both are <= 20 chars.
     assertValid(V.value("value", JSON.textNode("é".repeat(19))));
-    assertViolation("value", "is larger than 40 bytes as JSON", V.value("value", JSON.textNode("é".repeat(20))));
+    assertViolation("value", "is larger than 40 bytes written as JSON", V.value("value", JSON.textNode("é".repeat(20))));
   }
 
   @Test
@@ -351,17 +445,17 @@ class FieldValidatorTest {
     object.put("k".repeat(30), "v"); // {"kkk...":"v"} = 30 + 2 + 1 + 3 + 2 = 38 bytes
     assertValid(V.value("value", object));
     object.put("z", 1); // ,"z":1 adds 6 bytes
-    assertViolation("value", "is larger than 40 bytes as JSON", V.value("value", object));
+    assertViolation("value", "is larger than 40 bytes written as JSON", V.value("value", object));
     // a quote is escaped as \" (2 bytes): 19 of them plus the 2 surrounding quotes = 40
     assertValid(V.value("value", JSON.textNode("\"".repeat(19))));
-    assertViolation("value", "is larger than 40 bytes as JSON", V.value("value", JSON.textNode("\"".repeat(20))));
+    assertViolation("value", "is larger than 40 bytes written as JSON", V.value("value", JSON.textNode("\"".repeat(20))));
   }
 
   @Test
   void theFieldNameIsCarriedIntoTheViolation() {
     Optional<Violation> violation = V.value("ops[2].value", JSON.numberNode(Double.NaN));
     assertTrue(violation.isPresent());
-    assertEquals("ops[2].value: contains a number that is not finite", violation.get().toString());
+    assertEquals("ops[2].value: contains a number that is not finite (NaN)", violation.get().toString());
   }
 
   // ---- batches: one key at most once
@@ -393,7 +487,7 @@ class FieldValidatorTest {
       List.of("\ud800", "a\udc00b", "x\udbffy", "\ude00\ud83d", "\ud83d\ud83d", "ok\ud83d\ude00\udfff");
 
   private static String loneSurrogateAt(int index) {
-    return "is not valid Unicode (a lone UTF-16 surrogate at index " + index + ")";
+    return "is not valid Unicode (a lone UTF-16 surrogate at character " + (index + 1) + ")";
   }
 
   @Test
@@ -422,9 +516,10 @@ class FieldValidatorTest {
     assertViolation("ops[0].key", loneSurrogateAt(0), V.key("ops[0].key", "\udc00k"));
     assertViolation("document.id", loneSurrogateAt(1), V.documentId("document.id", "d\ud800"));
     assertViolation("document.type", loneSurrogateAt(2), V.documentType("md\udfff"));
-    assertViolation("color", "must be a hex colour like #1e90ff", V.color("#00000\ud800"));
+    assertViolation("color", "must be a colour written #rrggbb in hexadecimal, like #1e90ff", V.color("#00000\ud800"));
     // A pair is valid Unicode but still outside the ASCII alphabets.
-    assertViolation("id", "may contain only letters, digits and . _ : @ -", V.id("id", "a\ud83d\ude00"));
+    assertViolation(
+        "id", "may contain only ASCII letters, digits and . _ : @ -, not '\ud83d\ude00' (at character 2)", V.id("id", "a\ud83d\ude00"));
   }
 
   @Test

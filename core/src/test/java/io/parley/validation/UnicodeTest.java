@@ -54,4 +54,19 @@ class UnicodeTest {
     assertEquals(encodable, Unicode.loneSurrogate(text) < 0, text);
     assertEquals(encodable, Unicode.withoutLoneSurrogates(text).equals(text), text);
   }
+
+  @Test
+  void aCharacterIsDescribedQuotedWhenVisibleAndByCodePointOtherwise() {
+    assertEquals("'a'", Unicode.describe('a'));
+    assertEquals("'é'", Unicode.describe('é'));
+    assertEquals("'\ud83d\ude00'", Unicode.describe(0x1F600));
+    assertEquals("a space", Unicode.describe(' '));
+    assertEquals("U+000A", Unicode.describe('\n'));
+    assertEquals("U+00A0", Unicode.describe(0xA0));
+    assertEquals("U+FEFF", Unicode.describe(0xFEFF));
+    assertEquals("U+200B", Unicode.describe(0x200B));
+    assertEquals("U+D800", Unicode.describe(0xD800));
+    assertEquals("U+E000", Unicode.describe(0xE000));
+    assertEquals("U+0378", Unicode.describe(0x378));
+  }
 }

@@ -27,8 +27,12 @@ public final class FrameDecoder {
   /** Deeper than any valid frame can be: the value limit plus the frame's own envelope. */
   private static final int ENVELOPE_DEPTH = 4;
 
+  /** The frame types, as a message about an unknown one lists them. */
+  private static final String TYPES = "hello, set, delete, batch, ready, focus, chat, cursor, ping and leave";
+
   private final FieldValidator validator;
   private final ObjectMapper json;
+  private final JsonSyntax.Limits syntaxLimits;
 
   public FrameDecoder(FieldValidator validator) {
     this.validator = validator;
@@ -44,6 +48,13 @@ public final class FrameDecoder {
             StreamReadConstraints.builder()
                 .maxNestingDepth(validator.limits().valueMaxDepth() + ENVELOPE_DEPTH)
                 .build());
+    StreamReadConstraints constraints = this.json.getFactory().streamReadConstraints();
+    this.syntaxLimits =
+        new JsonSyntax.Limits(
+            constraints.getMaxNestingDepth(),
+            constraints.getMaxNumberLength(),
+            constraints.getMaxStringLength(),
+            constraints.getMaxNameLength());
   }
 
   public DecodeResult decode(String text) {
@@ -51,15 +62,23 @@ public final class FrameDecoder {
     try {
       root = json.readTree(text);
     } catch (JsonProcessingException e) {
-      return malformed(ErrorCode.BAD_FRAME, null, "not valid JSON: " + e.getOriginalMessage(), null);
+      return malformed(ErrorCode.BAD_FRAME, null, notJson(text, e), null);
     }
     if (root == null || !root.isObject()) {
-      return malformed(ErrorCode.BAD_FRAME, null, "a frame must be a JSON object", null);
+      return malformed(
+          ErrorCode.BAD_FRAME,
+          null,
+          "a frame must be a JSON object, not "
+              + (root == null || root.isMissingNode() ? "an empty text" : kind(root)),
+          null);
     }
     String id = root.path("id").isTextual() ? root.path("id").asText() : null;
     JsonNode type = root.get("type");
-    if (type == null || !type.isTextual()) {
-      return malformed(ErrorCode.INVALID_FIELD, "type", "is required and must be a string", id);
+    if (type == null) {
+      return malformed(ErrorCode.INVALID_FIELD, "type", "is required (one of " + TYPES + ")", id);
+    }
+    if (!type.isTextual()) {
+      return malformed(ErrorCode.INVALID_FIELD, "type", "must be a string, not " + kind(type), id);
     }
     try {
       check(validator.unicode("type", type.asText()));
@@ -105,7 +124,7 @@ public final class FrameDecoder {
       case "close_room":
         return new ClientFrame.CloseRoom(commandId(root));
       default:
-        throw new UnknownType("unknown frame type '" + abbreviate(type) + "'");
+        throw new UnknownType("unknown frame type '" + abbreviate(type) + "': the types are " + TYPES);
     }
   }
 
@@ -138,23 +157,53 @@ public final class FrameDecoder {
     if (resume == null || resume.isNull()) {
       return Optional.empty();
     }
-    JsonNode version = resume.get("version");
-    if (!resume.isObject()
-        || version == null
-        || !version.isIntegralNumber()
-        || !version.canConvertToLong()
-        || version.asLong() < 0) {
+    if (!resume.isObject()) {
       throw new InvalidField(
-          new Violation("resume.version", "must be the last version the client applied (≥ 0)"));
+          new Violation(
+              "resume", "must be an object {\"version\": N} or null, not " + kind(resume)));
     }
-    return Optional.of(version.asLong());
+    String meaning = "the last version the client applied";
+    JsonNode version = resume.get("version");
+    if (version == null) {
+      throw new InvalidField(new Violation("resume.version", "is required: " + meaning));
+    }
+    return Optional.of(version(version, "resume.version", meaning));
+  }
+
+  /**
+   * A version: an integer from 0 to the largest a room can reach, written as one (JSON's {@code
+   * 3.0} and {@code 3e0} are not); {@code meaning} says which version the field is, for the
+   * message.
+   */
+  private static long version(JsonNode node, String field, String meaning) {
+    if (!node.isNumber()) {
+      throw new InvalidField(
+          new Violation(field, "must be an integer, not " + kind(node) + ": " + meaning));
+    }
+    if (!node.isIntegralNumber()) {
+      throw new InvalidField(
+          new Violation(
+              field,
+              "must be an integer (digits only, without '.' or an exponent): " + meaning));
+    }
+    if (node.bigIntegerValue().signum() < 0) {
+      throw new InvalidField(new Violation(field, "must not be negative: " + meaning));
+    }
+    if (!node.canConvertToLong()) {
+      throw new InvalidField(
+          new Violation(field, "is larger than any version (at most " + Long.MAX_VALUE + ")"));
+    }
+    return node.longValue();
   }
 
   private ClientFrame.ChangeKeys batch(JsonNode root) {
     String id = commandId(root);
     JsonNode ops = root.get("ops");
-    if (ops == null || !ops.isArray()) {
-      throw new InvalidField(new Violation("ops", "is required and must be an array"));
+    if (ops == null) {
+      throw new InvalidField(new Violation("ops", "is required (an array of operations)"));
+    }
+    if (!ops.isArray()) {
+      throw new InvalidField(new Violation("ops", "must be an array of operations, not " + kind(ops)));
     }
     check(validator.batchSize(ops.size()));
     List<KeyOp> parsed = new ArrayList<>(ops.size());
@@ -162,13 +211,17 @@ public final class FrameDecoder {
       JsonNode op = ops.get(i);
       String prefix = "ops[" + i + "].";
       if (!op.isObject()) {
-        throw new InvalidField(new Violation("ops[" + i + "]", "must be an object"));
+        throw new InvalidField(
+            new Violation("ops[" + i + "]", "must be an object (an operation), not " + kind(op)));
       }
       String kind = text(op, prefix, "op");
       switch (kind) {
         case "set" -> parsed.add(set(op, prefix));
         case "delete" -> parsed.add(delete(op, prefix));
-        default -> throw new InvalidField(new Violation(prefix + "op", "must be set or delete"));
+        default ->
+            throw new InvalidField(
+                new Violation(
+                    prefix + "op", "must be \"set\" or \"delete\", not '" + abbreviate(kind) + "'"));
       }
     }
     check(validator.distinctKeys(parsed.stream().map(KeyOp::key).toList()));
@@ -180,7 +233,7 @@ public final class FrameDecoder {
     check(validator.key(prefix + "key", key));
     JsonNode value = node.get("value");
     if (value == null) {
-      throw new InvalidField(new Violation(prefix + "value", "is required"));
+      throw new InvalidField(new Violation(prefix + "value", "is required (any JSON value)"));
     }
     check(validator.value(prefix + "value", value));
     return new KeyOp.Set(key, value, expect(node, prefix));
@@ -197,11 +250,7 @@ public final class FrameDecoder {
     if (expect == null || expect.isNull()) {
       return Optional.empty();
     }
-    if (!expect.isIntegralNumber() || !expect.canConvertToLong() || expect.asLong() < 0) {
-      throw new InvalidField(
-          new Violation(prefix + "expect", "must be 0 (absent) or a positive version"));
-    }
-    return Optional.of(expect.asLong());
+    return Optional.of(version(expect, prefix + "expect", FieldValidator.EXPECT_RULE));
   }
 
   private ClientFrame.Focus focus(JsonNode root) {
@@ -211,7 +260,8 @@ public final class FrameDecoder {
       return new ClientFrame.Focus(id, Optional.empty());
     }
     if (!document.isObject()) {
-      throw new InvalidField(new Violation("document", "must be an object with id and type, or null"));
+      throw new InvalidField(
+          new Violation("document", "must be an object with id and type, or null, not " + kind(document)));
     }
     String documentId = text(document, "document.", "id");
     check(validator.documentId("document.id", documentId));
@@ -247,8 +297,11 @@ public final class FrameDecoder {
 
   private static String text(JsonNode node, String prefix, String field) {
     JsonNode value = node.get(field);
-    if (value == null || !value.isTextual()) {
-      throw new InvalidField(new Violation(prefix + field, "is required and must be a string"));
+    if (value == null) {
+      throw new InvalidField(new Violation(prefix + field, "is required (a string)"));
+    }
+    if (!value.isTextual()) {
+      throw new InvalidField(new Violation(prefix + field, "must be a string, not " + kind(value)));
     }
     return value.asText();
   }
@@ -259,26 +312,59 @@ public final class FrameDecoder {
       return Optional.empty();
     }
     if (!value.isTextual()) {
-      throw new InvalidField(new Violation(field, "must be a string"));
+      throw new InvalidField(new Violation(field, "must be a string or null, not " + kind(value)));
     }
     return Optional.of(value.asText());
   }
 
   private static boolean bool(JsonNode node, String field) {
     JsonNode value = node.get(field);
-    if (value == null || !value.isBoolean()) {
-      throw new InvalidField(new Violation(field, "is required and must be true or false"));
+    if (value == null) {
+      throw new InvalidField(new Violation(field, "is required (true or false)"));
+    }
+    if (!value.isBoolean()) {
+      throw new InvalidField(new Violation(field, "must be true or false, not " + kind(value)));
     }
     return value.asBoolean();
   }
 
   private double number(JsonNode node, String field) {
     JsonNode value = node.get(field);
-    if (value == null || !value.isNumber()) {
-      throw new InvalidField(new Violation(field, "is required and must be a number"));
+    if (value == null) {
+      throw new InvalidField(new Violation(field, "is required (a number)"));
+    }
+    if (!value.isNumber()) {
+      throw new InvalidField(new Violation(field, "must be a number, not " + kind(value)));
     }
     check(validator.finite(field, value.doubleValue()));
     return value.doubleValue();
+  }
+
+  /** What a JSON value is, in JSON's words, for "must be …, not …". */
+  private static String kind(JsonNode node) {
+    return switch (node.getNodeType()) {
+      case OBJECT -> "an object";
+      case ARRAY -> "an array";
+      case STRING -> "a string";
+      case NUMBER -> "a number";
+      case BOOLEAN -> node.booleanValue() ? "true" : "false";
+      case NULL -> "null";
+      default -> "a value of another kind";
+    };
+  }
+
+  /**
+   * Why {@code text} could not be read, in the protocol's words: the rule of JSON it breaks, or
+   * the limit it goes over, and where. Never the JSON library's own message.
+   */
+  private String notJson(String text, JsonProcessingException e) {
+    String problem = JsonSyntax.problem(text, syntaxLimits);
+    if (problem != null) {
+      return problem;
+    }
+    // the library refused what the check accepts: say where, without its words
+    long offset = e.getLocation() == null ? -1 : e.getLocation().getCharOffset();
+    return offset >= 0 ? "not valid JSON at character " + (offset + 1) : "not valid JSON";
   }
 
   private static void check(Optional<Violation> violation) {
@@ -298,8 +384,8 @@ public final class FrameDecoder {
 
   /**
    * Echoes a valid id whole, so the client can match the error; an invalid one shortened, and
-   * none that is not valid Unicode. Jackson's messages can quote the frame's strings: a lone
-   * surrogate in them is replaced, as the answer must be valid Unicode too.
+   * none that is not valid Unicode. Messages can quote the frame's strings (a duplicate field
+   * name): a lone surrogate in them is replaced, as the answer must be valid Unicode too.
    */
   private DecodeResult.Malformed malformed(
       ErrorCode code, String field, String message, String id) {

@@ -54,10 +54,10 @@ public final class HelloIdentity {
 
   private static Resolution unauthenticated(ClientFrame.Hello hello) {
     if (hello.userId().isEmpty()) {
-      return new Refused(ErrorCode.INVALID_FIELD, "userId", "is required and must be a string");
+      return new Refused(ErrorCode.INVALID_FIELD, "userId", "is required (a string)");
     }
     if (hello.name().isEmpty()) {
-      return new Refused(ErrorCode.INVALID_FIELD, "name", "is required and must be a string");
+      return new Refused(ErrorCode.INVALID_FIELD, "name", "is required (a string)");
     }
     String userId = hello.userId().get();
     return new Resolved(

@@ -20,10 +20,12 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Optional;
 import java.util.Map;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -44,8 +46,11 @@ class DevelopmentModeTest {
     Path data = Files.createDirectories(dir.resolve("data"));
     String token;
     try (ServerProcess node = ServerProcess.start(data, DEFAULTS)) {
+      // logged once the listener is bound, which is when start() returns: wait for the line
+      Awaitility.await()
+          .atMost(Duration.ofSeconds(10))
+          .until(() -> node.log().contains("/v1/dev/token?userId=ann&name=Ann"));
       assertThat(node.log()).contains("development mode, tokens required");
-      assertThat(node.log()).contains("/v1/dev/token?userId=ann&name=Ann");
       assertThat(RawHttp.get(node.port(), "/v1/rooms/demo").status()).isEqualTo(401);
 
       RawHttp.Response minted = RawHttp.get(node.port(), "/v1/dev/token?userId=ann&name=Ann&rooms=demo:read");

@@ -1,8 +1,11 @@
 package io.parley.protocol;
 
+import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.core.json.JsonReadFeature;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -13,6 +16,7 @@ import io.parley.room.KeyOp;
 import io.parley.validation.FieldValidator;
 import io.parley.validation.Unicode;
 import io.parley.validation.Violation;
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -29,6 +33,13 @@ public final class FrameDecoder {
 
   /** The frame types, as a message about an unknown one lists them. */
   private static final String TYPES = "hello, set, delete, batch, ready, focus, chat, cursor, ping and leave";
+
+  /** Reads the id of a frame that failed to parse ({@link #idIn}). */
+  private static final JsonFactory STREAMING =
+      JsonFactory.builder()
+          .streamReadConstraints(
+              StreamReadConstraints.builder().maxNestingDepth(Integer.MAX_VALUE).build())
+          .build();
 
   private final FieldValidator validator;
   private final ObjectMapper json;
@@ -62,7 +73,9 @@ public final class FrameDecoder {
     try {
       root = json.readTree(text);
     } catch (JsonProcessingException e) {
-      return malformed(ErrorCode.BAD_FRAME, null, notJson(text, e), null);
+      // a frame refused only for its size or depth still says which command it was
+      String id = e instanceof StreamConstraintsException ? idIn(text).orElse(null) : null;
+      return malformed(ErrorCode.BAD_FRAME, null, notJson(text, e), id);
     }
     if (root == null || !root.isObject()) {
       return malformed(
@@ -381,6 +394,35 @@ public final class FrameDecoder {
     int end = Character.isHighSurrogate(text.charAt(31)) ? 31 : 32;
     return text.substring(0, end) + "…";
   }
+
+  /**
+   * The top-level {@code "id"} string of a frame refused for its nesting depth: echoed, the client
+   * can settle that command instead of waiting for its timeout. Read with a streaming parser
+   * without a depth limit (it keeps no stack, so depth costs nothing).
+   */
+  private static Optional<String> idIn(String text) {
+    try (JsonParser parser = STREAMING.createParser(text)) {
+      if (parser.nextToken() != JsonToken.START_OBJECT) {
+        return Optional.empty();
+      }
+      for (JsonToken token = parser.nextToken();
+          token == JsonToken.FIELD_NAME;
+          token = parser.nextToken()) {
+        boolean isId = "id".equals(parser.currentName());
+        JsonToken value = parser.nextToken();
+        if (isId) {
+          return value == JsonToken.VALUE_STRING
+              ? Optional.of(parser.getText())
+              : Optional.empty();
+        }
+        parser.skipChildren();
+      }
+    } catch (IOException | RuntimeException fault) {
+      // not readable: no id
+    }
+    return Optional.empty();
+  }
+
 
   /**
    * Echoes a valid id whole, so the client can match the error; an invalid one shortened, and

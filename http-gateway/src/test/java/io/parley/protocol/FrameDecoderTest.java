@@ -122,6 +122,16 @@ class FrameDecoderTest {
     }
 
     @Test
+    void aFrameNestedTooDeepStillEchoesItsId() {
+      String deep = "[".repeat(40) + "]".repeat(40);
+      DecodeResult.Malformed tooDeep = malformed("{\"type\":\"set\",\"id\":\"c7\",\"key\":\"k\",\"value\":" + deep + "}");
+      assertEquals(ErrorCode.BAD_FRAME, tooDeep.code());
+      assertEquals(Optional.of("c7"), tooDeep.id());
+      assertEquals(Optional.of("c9"), malformed("{\"type\":\"set\",\"value\":" + deep + ",\"id\":\"c9\"}").id());
+      assertEquals(Optional.empty(), malformed("{\"type\":\"set\",\"id\":7,\"value\":" + deep + "}").id());
+    }
+
+    @Test
     void kickAndCloseRoom() {
       assertEquals(new ClientFrame.Kick("k1", "bob"), decoded(j("{'type':'kick','id':'k1','userId':'bob'}")));
       assertEquals("userId", malformed(j("{'type':'kick','id':'k1'}")).field().orElseThrow());

@@ -78,7 +78,9 @@ final class RoomOverload {
     }
     if (message instanceof RoomCommand.OpenSession open) {
       open.connection()
-          .tell(new SessionReply.Refused(open.sessionId(), RejectCode.OVERLOADED, hint(retryAfter)));
+          .tell(
+              new SessionReply.Refused(
+                  open.sessionId(), RejectCode.OVERLOADED, hint(retryAfter), Optional.of(retryAfter)));
       return true;
     }
     if (message instanceof RoomCommand.Replay replay) {

@@ -1,6 +1,7 @@
 package io.parley.room;
 
 import io.parley.serialization.CborSerializable;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 
@@ -10,7 +11,13 @@ public sealed interface SessionReply extends SessionInbox, CborSerializable {
   /** The session is open; the snapshot already includes it. */
   record Welcome(String sessionId, RoomState snapshot) implements SessionReply {}
 
-  record Refused(String sessionId, RejectCode code, String message) implements SessionReply {}
+  /** {@code retryAfter}: when a new attempt can succeed, if the room knows (overloaded). */
+  record Refused(String sessionId, RejectCode code, String message, Optional<Duration> retryAfter)
+      implements SessionReply {
+    public Refused(String sessionId, RejectCode code, String message) {
+      this(sessionId, code, message, Optional.empty());
+    }
+  }
 
   /**
    * The events after {@code afterVersion}, in version order, up to the room's current version;

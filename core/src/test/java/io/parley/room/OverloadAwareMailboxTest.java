@@ -98,7 +98,8 @@ class OverloadAwareMailboxTest {
 
     connection.expectMessage(
         PROMPTLY,
-        new SessionReply.Refused("s-2", RejectCode.OVERLOADED, "room overloaded, retry in 1500 ms"));
+        new SessionReply.Refused(
+            "s-2", RejectCode.OVERLOADED, "room overloaded, retry in 1500 ms", Optional.of(Duration.ofMillis(1500))));
     connection.expectMessage(PROMPTLY, new SessionReply.Missed(7, Optional.empty()));
     assertThat(queue.numberOfMessages()).isEqualTo(1);
   }

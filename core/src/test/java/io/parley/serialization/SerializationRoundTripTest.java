@@ -241,6 +241,7 @@ class SerializationRoundTripTest {
         new CommandReply.Rejected(
             "c1", RejectCode.RATE_LIMITED, "too many changes", Optional.of(java.time.Duration.ofNanos(1_234_567_891))));
     samples.add(new SessionReply.Refused("a1", RejectCode.ROOM_FULL, "the room already has its maximum of 2 members"));
+    samples.add(new SessionReply.Refused("a1", RejectCode.OVERLOADED, "room overloaded, retry in 1000 ms", Optional.of(java.time.Duration.ofSeconds(1))));
     samples.add(new SessionReply.Welcome("a1", fullState()));
     samples.add(new SessionReply.Welcome("a1", RoomState.empty()));
     samples.add(new SessionReply.Refused("a1", RejectCode.VALIDATION, "color: must be a colour written #rrggbb in hexadecimal, like #1e90ff"));

@@ -300,9 +300,12 @@ public final class ConnectionActor {
         .onMessage(SessionReply.Welcome.class, this::onWelcome)
         .onMessage(
             SessionReply.Refused.class,
-            refused ->
-                closeWithError(
-                    ErrorCode.JOIN_REFUSED, refused.code().wireName() + ": " + refused.message()))
+            refused -> {
+              out.offerLast(
+                  encoder.joinRefused(
+                      refused.code().wireName() + ": " + refused.message(), refused.retryAfter()));
+              return closing();
+            })
         .onMessage(
             JoinTimedOut.class,
             m -> closeWithError(ErrorCode.JOIN_REFUSED, "timeout: the room did not answer in time"))

@@ -155,6 +155,15 @@ public final class FrameEncoder {
     return write(frame);
   }
 
+  /** A refused {@code hello}: {@code retryAfter} when the room said when to try again. */
+  public String joinRefused(String message, Optional<Duration> retryAfter) {
+    ObjectNode frame = frame("error");
+    frame.put("code", ErrorCode.JOIN_REFUSED.wireName());
+    frame.put("message", message);
+    retryAfter.ifPresent(wait -> frame.put("retryAfterMs", RetryAfter.millis(wait)));
+    return write(frame);
+  }
+
   /** The body of an HTTP error response. */
   public String httpError(String code, String field, String message) {
     ObjectNode body = json.createObjectNode();

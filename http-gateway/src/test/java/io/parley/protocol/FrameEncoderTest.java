@@ -546,6 +546,15 @@ class FrameEncoderTest {
   }
 
   @Test
+  void joinRefusedCarriesTheRetryHintWhenThereIsOne() {
+    JsonNode overloaded =
+        parse(encoder.joinRefused("overloaded: room overloaded, retry in 1000 ms", Optional.of(Duration.ofSeconds(1))));
+    assertEquals("join_refused", overloaded.get("code").asText());
+    assertEquals(1000, overloaded.get("retryAfterMs").asLong());
+    assertFalse(parse(encoder.joinRefused("room_full: the room is full", Optional.empty())).has("retryAfterMs"));
+  }
+
+  @Test
   void httpError() {
     assertEquals(
         tree("{'code':'not_found','field':'roomId','message':'no such room'}"),

@@ -48,6 +48,7 @@ public final class RoomRoutes extends AllDirectives {
   private final AccessDirectives access;
   private final Optional<DevelopmentTokenRoutes> developmentTokens;
   private final HttpErrors errors;
+  private final GatewayMetrics metrics;
 
   public RoomRoutes(
       Rooms rooms,
@@ -58,7 +59,8 @@ public final class RoomRoutes extends AllDirectives {
       FrameEncoder encoder,
       GatewaySettings settings,
       GatewayDrain drain,
-      Authentication authentication) {
+      Authentication authentication,
+      GatewayMetrics metrics) {
     this.rooms = rooms;
     this.connections = connections;
     this.limiter = limiter;
@@ -67,14 +69,20 @@ public final class RoomRoutes extends AllDirectives {
     this.encoder = encoder;
     this.settings = settings;
     this.drain = drain;
-    this.errors = new HttpErrors(encoder);
-    this.access = new AccessDirectives(authentication, errors);
+    this.metrics = metrics;
+    this.errors = new HttpErrors();
+    this.access = new AccessDirectives(authentication, errors, metrics);
     this.developmentTokens =
         authentication
             .developmentTokens()
             .map(tokens -> new DevelopmentTokenRoutes(tokens, validator, errors));
   }
 
+  /**
+   * The routes of rooms (and development tokens). The node answers their refusals and failures
+   * in the JSON shape of {@link HttpErrors} ({@link HttpErrorHandling} around every route of the
+   * port).
+   */
   public Route routes() {
     return optionalHeaderValueByName(
         "Raw-Request-URI",
@@ -191,6 +199,7 @@ public final class RoomRoutes extends AllDirectives {
                           .orElse("unknown");
                   ConnectionLimiter.Admission admission = limiter.admit(address);
                   if (admission.lease().isEmpty()) {
+                    metrics.connectionRefused();
                     return error(
                         StatusCodes.TOO_MANY_REQUESTS,
                         "too_many_connections",
@@ -240,8 +249,18 @@ public final class RoomRoutes extends AllDirectives {
                   .withEntity(
                       HttpEntities.createChunked(
                           EVENT_STREAM,
-                          untilExpiry(eventStreams.stream(roomId, resumeFrom), granted)
+                          counted(untilExpiry(eventStreams.stream(roomId, resumeFrom), granted))
                               .via(drain.eventStream()))));
+        });
+  }
+
+  /** An SSE stream counts as open from its first pull (the response is sent) until it ends. */
+  private <T> Source<T, NotUsed> counted(Source<T, NotUsed> stream) {
+    return stream.watchTermination(
+        (notUsed, done) -> {
+          metrics.sseStreamOpened();
+          done.whenComplete((ok, failure) -> metrics.sseStreamClosed());
+          return notUsed;
         });
   }
 

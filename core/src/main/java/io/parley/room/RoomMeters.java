@@ -2,6 +2,7 @@ package io.parley.room;
 
 import io.parley.presence.Member;
 import io.parley.presence.MemberStatus;
+import java.util.HashMap;
 import java.util.Map;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.japi.function.Procedure;
@@ -18,6 +19,8 @@ final class RoomMeters {
   private boolean active;
   private Map<String, Member> members;
   private long online;
+  /** The user of each open session of the room, for the logging context. */
+  private Map<String, String> userOfSession = Map.of();
 
   RoomMeters(RoomMetrics metrics) {
     this.metrics = metrics;
@@ -28,6 +31,11 @@ final class RoomMeters {
     RoomMeters meters = RoomMetrics.of(context.getSystem()).room(context.getSelf());
     meters.startedAt = System.nanoTime();
     return meters;
+  }
+
+  /** The node's room meters. */
+  RoomMetrics node() {
+    return metrics;
   }
 
   /** The room's state is recovered: it runs, with the members online that state has. */
@@ -46,6 +54,9 @@ final class RoomMeters {
       return;
     }
     members = state.members();
+    Map<String, String> users = new HashMap<>();
+    members.values().forEach(m -> m.sessions().keySet().forEach(s -> users.put(s, m.userId())));
+    userOfSession = users;
     long now = members.values().stream().filter(m -> m.status() == MemberStatus.ONLINE).count();
     metrics.membersOnline(now - online);
     online = now;
@@ -64,6 +75,11 @@ final class RoomMeters {
       metrics.journalWrite.record(System.nanoTime() - started, java.util.concurrent.TimeUnit.NANOSECONDS);
       metrics.batchSize.record(events);
     };
+  }
+
+  /** The user of the open session {@code sessionId}, or null if the room has no such session. */
+  String userOfSession(String sessionId) {
+    return userOfSession.get(sessionId);
   }
 
   void stopped() {

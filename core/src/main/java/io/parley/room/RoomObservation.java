@@ -1,13 +1,13 @@
 package io.parley.room;
 
-import java.util.HashMap;
-import java.util.Map;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.BehaviorInterceptor;
 import org.apache.pekko.actor.typed.PostStop;
 import org.apache.pekko.actor.typed.Signal;
 import org.apache.pekko.actor.typed.TypedActorContext;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.slf4j.MDC;
 
 /**
  * What is around every room's behaviour for its operators: the logging context of every line it
@@ -17,7 +17,8 @@ import org.apache.pekko.actor.typed.javadsl.Behaviors;
  * message is about) is set for every message the room's actor takes, Pekko's own included: a
  * room's side effects after a journal write and its recovery run on the journal's answers, which
  * are not {@link RoomCommand}s, and {@code Behaviors.withMdc(RoomCommand.class, …)} would leave
- * them without one.
+ * them without one. The user of a session comes from the message or from the room's members
+ * ({@link RoomMeters#userOfSession}).
  */
 final class RoomObservation {
 
@@ -27,34 +28,26 @@ final class RoomObservation {
   @SuppressWarnings("unchecked")
   static Behavior<RoomCommand> around(String roomId, Behavior<RoomCommand> room) {
     Behavior<Object> anyMessage = (Behavior<Object>) (Behavior<?>) room;
-    Behavior<Object> observed =
-        Behaviors.intercept(
-            StopCounted::new,
-            Behaviors.withMdc(
-                Object.class, Map.of("roomId", roomId), RoomObservation::aboutSession, anyMessage));
+    Behavior<Object> observed = Behaviors.intercept(() -> new Observed(roomId), anyMessage);
     return (Behavior<RoomCommand>) (Behavior<?>) observed;
   }
 
-  /** The session and user a message is about, as far as the message says. */
-  static Map<String, String> aboutSession(Object message) {
-    Map<String, String> mdc = new HashMap<>(2);
+  /** The session a message is about, as far as the message says; null if none. */
+  static String sessionOf(Object message) {
     if (message instanceof RoomCommand.OpenSession open) {
-      mdc.put("sessionId", open.sessionId());
-      mdc.put("userId", open.userId());
+      return open.sessionId();
     } else if (message instanceof RoomCommand.CloseSession close) {
-      mdc.put("sessionId", close.sessionId());
+      return close.sessionId();
     } else if (message instanceof RoomCommand.Durable durable) {
-      mdc.put("sessionId", durable.sessionId());
+      return durable.sessionId();
     } else if (message instanceof RoomCommand.MoveCursor cursor) {
-      mdc.put("sessionId", cursor.sessionId());
+      return cursor.sessionId();
     } else if (message instanceof RoomCommand.SessionActive active) {
-      mdc.put("sessionId", active.sessionId());
+      return active.sessionId();
     } else if (message instanceof RoomCommand.HeldCursorDue due) {
-      mdc.put("sessionId", due.sessionId());
-    } else if (message instanceof RoomCommand.GraceExpired grace) {
-      mdc.put("userId", grace.userId());
+      return due.sessionId();
     }
-    return mdc;
+    return null;
   }
 
   /**
@@ -62,29 +55,81 @@ final class RoomObservation {
    * handled (a journal answer carries none), for the lines that follow.
    */
   static void aboutSession(String sessionId) {
-    org.slf4j.MDC.put("sessionId", sessionId);
+    MDC.put("sessionId", sessionId);
   }
 
-  /** Takes the room out of the node's meters when its actor stops (moved, passivated, crashed). */
-  private static final class StopCounted extends BehaviorInterceptor<Object, Object> {
+  /**
+   * Sets the logging context around every message and signal, and takes the room out of the
+   * node's meters when its actor stops (moved, passivated, crashed).
+   */
+  private static final class Observed extends BehaviorInterceptor<Object, Object> {
 
-    StopCounted() {
+    private final String roomId;
+    private RoomMeters meters;
+
+    Observed(String roomId) {
       super(Object.class);
+      this.roomId = roomId;
+    }
+
+    @Override
+    public Behavior<Object> aroundStart(TypedActorContext<Object> ctx, PreStartTarget<Object> target) {
+      try {
+        MDC.put("roomId", roomId);
+        return target.start(ctx);
+      } finally {
+        MDC.clear();
+      }
     }
 
     @Override
     public Behavior<Object> aroundReceive(
         TypedActorContext<Object> ctx, Object msg, ReceiveTarget<Object> target) {
-      return target.apply(ctx, msg);
+      try {
+        MDC.put("roomId", roomId);
+        String sessionId = sessionOf(msg);
+        String userId =
+            msg instanceof RoomCommand.OpenSession open
+                ? open.userId()
+                : msg instanceof RoomCommand.GraceExpired grace
+                    ? grace.userId()
+                    : sessionId == null ? null : meters(ctx.asJava()).userOfSession(sessionId);
+        if (sessionId != null) {
+          MDC.put("sessionId", sessionId);
+        }
+        if (userId != null) {
+          MDC.put("userId", userId);
+        }
+        return target.apply(ctx, msg);
+      } finally {
+        MDC.clear();
+      }
     }
 
     @Override
     public Behavior<Object> aroundSignal(
         TypedActorContext<Object> ctx, Signal signal, SignalTarget<Object> target) {
-      if (signal instanceof PostStop) {
-        RoomMetrics.of(ctx.asJava().getSystem()).roomStopped(ctx.asJava().getSelf());
+      try {
+        MDC.put("roomId", roomId);
+        if (signal instanceof PostStop) {
+          RoomMetrics.of(ctx.asJava().getSystem()).roomStopped(ctx.asJava().getSelf());
+        }
+        return target.apply(ctx, signal);
+      } finally {
+        MDC.clear();
       }
-      return target.apply(ctx, signal);
+    }
+
+    private RoomMeters meters(ActorContext<Object> context) {
+      if (meters == null) {
+        meters = RoomMetrics.of(context.getSystem()).room(context.getSelf());
+      }
+      return meters;
+    }
+
+    @Override
+    public boolean isSame(BehaviorInterceptor<Object, Object> other) {
+      return other instanceof Observed;
     }
   }
 }

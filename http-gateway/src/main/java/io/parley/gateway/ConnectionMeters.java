@@ -1,5 +1,6 @@
 package io.parley.gateway;
 
+import io.parley.room.RejectCode;
 import java.util.HashMap;
 import java.util.Map;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
@@ -45,6 +46,11 @@ final class ConnectionMeters {
   /** The command timed out: its answer, if it ever comes, is not waited for. */
   void forget(String commandId) {
     sentAt.remove(commandId);
+  }
+
+  /** The room rejected a command (its code, never its content), for the log. */
+  void rejected(String commandId, RejectCode code) {
+    log.debug("command {} rejected: {}", commandId, code.wireName());
   }
 
   void slowConsumer() {

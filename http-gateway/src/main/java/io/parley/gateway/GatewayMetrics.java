@@ -35,8 +35,8 @@ public final class GatewayMetrics {
 
   private static final List<String> CLIENT_FRAMES =
       List.of(
-          "hello", "change", "ready", "focus", "chat", "cursor", "ping", "leave", "refresh",
-          "invalid");
+          "hello", "change", "ready", "focus", "chat", "kick", "close_room", "cursor", "ping",
+          "leave", "refresh", "invalid");
 
   /** Command answers: from a millisecond to the command timeout and beyond. */
   private static final Duration[] LATENCY_BUCKETS = {
@@ -186,7 +186,12 @@ public final class GatewayMetrics {
     if (frame instanceof ClientFrame.ChangeKeys) {
       return "change";
     }
-    return frame.getClass().getSimpleName().toLowerCase(Locale.ROOT);
+    // CloseRoom: close_room, as on the wire
+    return frame
+        .getClass()
+        .getSimpleName()
+        .replaceAll("([a-z])([A-Z])", "$1_$2")
+        .toLowerCase(Locale.ROOT);
   }
 
   /**
@@ -222,7 +227,7 @@ public final class GatewayMetrics {
   }
 
   /** An HTTP answer of status 400 or more on the gateway's port. */
-  void httpError(int status) {
+  public void httpError(int status) {
     httpErrorCounter(status).increment();
   }
 

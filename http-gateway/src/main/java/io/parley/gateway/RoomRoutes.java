@@ -30,9 +30,14 @@ import org.apache.pekko.http.javadsl.server.AllDirectives;
 import org.apache.pekko.http.javadsl.server.PathMatchers;
 import org.apache.pekko.http.javadsl.server.Route;
 import org.apache.pekko.stream.javadsl.Source;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 
 /** The HTTP surface: the WebSocket endpoint and REST reads. Routes only translate. */
 public final class RoomRoutes extends AllDirectives {
+
+  private static final Logger log = LoggerFactory.getLogger(RoomRoutes.class);
 
   private static final ContentType EVENT_STREAM =
       MediaTypes.TEXT_EVENT_STREAM.toContentType();
@@ -200,6 +205,7 @@ public final class RoomRoutes extends AllDirectives {
                   ConnectionLimiter.Admission admission = limiter.admit(address);
                   if (admission.lease().isEmpty()) {
                     metrics.connectionRefused();
+                    refusedLog(roomId, address, admission.refusal().orElse("connection limit"));
                     return error(
                         StatusCodes.TOO_MANY_REQUESTS,
                         "too_many_connections",
@@ -272,6 +278,15 @@ public final class RoomRoutes extends AllDirectives {
         .map(at -> Duration.between(Instant.now(), at))
         .map(left -> stream.takeWithin(left.isNegative() ? Duration.ZERO : left))
         .orElse(stream);
+  }
+
+  /** A limit hit by one request: DEBUG, a flood must not flood the log (the meters count it). */
+  private static void refusedLog(String roomId, String address, String refusal) {
+    if (log.isDebugEnabled()) {
+      try (MDC.MDCCloseable room = MDC.putCloseable("roomId", roomId)) {
+        log.debug("refused a WebSocket from {}: {}", address, refusal);
+      }
+    }
   }
 
   private Route badRequest(String field, String message) {

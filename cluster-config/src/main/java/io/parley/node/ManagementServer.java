@@ -19,7 +19,8 @@ import org.apache.pekko.management.javadsl.PekkoManagement;
  * a method a path does not take, a failure) comes in the JSON shape of every other error
  * ({@link HttpErrorHandling}) instead of plain text. Bound as Pekko Management binds them: on
  * {@code pekko.management.http.bind-hostname} (else {@code hostname}) and {@code bind-port}
- * (else {@code port}), with the client's address available to the routes.
+ * (else {@code port}), with the client's address available to the routes (as a request
+ * attribute).
  */
 final class ManagementServer {
 
@@ -42,7 +43,7 @@ final class ManagementServer {
           Http.get(system)
               .newServerAt(host, port)
               .withSettings(
-                  ServerSettings.create(Adapter.toClassic(system)).withRemoteAddressHeader(true))
+                  ServerSettings.create(Adapter.toClassic(system)).withRemoteAddressAttribute(true))
               .bind(errors.around(() -> routes))
               .toCompletableFuture()
               .get();

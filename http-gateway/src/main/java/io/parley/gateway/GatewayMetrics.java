@@ -55,6 +55,9 @@ public final class GatewayMetrics {
   private final Counter acks;
   private final Timer ackLatency;
   private final Map<String, Counter> framesIn = new ConcurrentHashMap<>();
+  /** The counter of each kind of client frame, so that a frame costs no name making. */
+  private final Map<Class<?>, Counter> framesInByClass = new ConcurrentHashMap<>();
+  private final Counter invalidFramesIn;
   private final Map<String, Counter> framesOut = new ConcurrentHashMap<>();
   private final Map<String, Counter> rejects = new ConcurrentHashMap<>();
   private final Map<String, Counter> errors = new ConcurrentHashMap<>();
@@ -96,6 +99,7 @@ public final class GatewayMetrics {
             .serviceLevelObjectives(LATENCY_BUCKETS)
             .register(registry);
     CLIENT_FRAMES.forEach(this::frameInCounter);
+    invalidFramesIn = frameInCounter("invalid");
     SERVER_FRAMES.forEach(this::frameOutCounter);
     for (RejectCode code : RejectCode.values()) {
       rejectCounter(code.wireName());
@@ -158,7 +162,13 @@ public final class GatewayMetrics {
 
   /** Counts a frame a client sent, by type ({@code invalid}: refused by the decoder). */
   DecodeResult frameIn(DecodeResult result) {
-    frameInCounter(typeOf(result)).increment();
+    if (result instanceof DecodeResult.Decoded decoded) {
+      framesInByClass
+          .computeIfAbsent(decoded.frame().getClass(), c -> frameInCounter(typeOf(result)))
+          .increment();
+    } else {
+      invalidFramesIn.increment();
+    }
     return result;
   }
 
@@ -167,15 +177,23 @@ public final class GatewayMetrics {
    * server frame starts with its type ({@code {"type":"…"}}, see {@code FrameEncoder}).
    */
   String frameOut(String frame) {
-    String type = stringField(frame, "type");
+    String type = stringField(frame, TYPE);
     frameOutCounter(type).increment();
     switch (type) {
       case "ack" -> acks.increment();
-      case "reject" -> rejectCounter(stringField(frame, "code")).increment();
-      case "error" -> errorCounter(stringField(frame, "code")).increment();
+      case "reject" -> rejectCounter(stringField(frame, CODE)).increment();
+      case "error" -> errorCounter(stringField(frame, CODE)).increment();
       default -> {}
     }
     return frame;
+  }
+
+  private static final String TYPE = key("type");
+  private static final String CODE = key("code");
+
+  /** How a top-level string field starts in the encoder's JSON: {@code "name":"}. */
+  static String key(String name) {
+    return "\"" + name + "\":\"";
   }
 
   static String typeOf(DecodeResult result) {
@@ -195,11 +213,11 @@ public final class GatewayMetrics {
   }
 
   /**
-   * The value of a top-level string field of a frame the server wrote: a word of lower-case
-   * letters and underscores (types and codes), else {@code other}.
+   * The value of a top-level string field of a frame the server wrote, whose {@link #key} is
+   * {@code key}: a word of lower-case letters and underscores (types and codes), else {@code
+   * other}. The type is the first field of every frame, a code comes before any text.
    */
-  static String stringField(String frame, String name) {
-    String key = "\"" + name + "\":\"";
+  static String stringField(String frame, String key) {
     int start = frame.indexOf(key);
     if (start < 0) {
       return "other";

@@ -130,7 +130,7 @@ public final class HttpErrorHandling extends AllDirectives {
       return error(illegal.status(), illegal.info().summary());
     }
     if (cause instanceof EntityStreamSizeException tooLarge) {
-      return error(StatusCodes.PAYLOAD_TOO_LARGE, "the request's body is too large");
+      return error(StatusCodes.CONTENT_TOO_LARGE, "the request's body is too large");
     }
     if (cause instanceof TimeoutException) {
       log.info("a request timed out: {}", cause.getMessage());

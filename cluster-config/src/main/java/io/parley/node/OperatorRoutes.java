@@ -1,6 +1,8 @@
 package io.parley.node;
 
 import com.typesafe.config.Config;
+import io.parley.gateway.HttpErrors;
+import io.parley.node.metrics.MetricsRoute;
 import io.parley.room.FanoutStats;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -25,8 +27,9 @@ import org.apache.pekko.management.javadsl.ManagementRouteProviderSettings;
 /**
  * The operator's routes on the management port, behind the operator credential ({@code
  * parley.management.operator-token}, sent as {@code Authorization: Bearer <token>}): Pekko's
- * read-only cluster endpoints ({@code /cluster/members}, {@code /cluster/shards/Room}) and
- * {@code /fanout}. Health checks and cluster bootstrap stay open: probes and forming nodes have
+ * read-only cluster endpoints ({@code /cluster/members}, {@code /cluster/shards/Room}),
+ * {@code /fanout} and {@code /metrics} (Prometheus, {@link MetricsRoute}; a scraper sends the
+ * token as its bearer token). Health checks and cluster bootstrap stay open: probes and forming nodes have
  * no credential. Registered as {@code pekko.management.http.routes.parley-operator}, in place of
  * Pekko's own {@code cluster-management}.
  */
@@ -50,6 +53,7 @@ public final class OperatorRoutes extends AbstractExtensionId<OperatorRoutes.Pro
     return new Provider(
         Cluster.get(system),
         FanoutStats.get(system),
+        MetricsRoute.of(system),
         token.isBlank() ? Optional.empty() : Optional.of(token),
         parley.getString("mode").equals("production"));
   }
@@ -59,12 +63,19 @@ public final class OperatorRoutes extends AbstractExtensionId<OperatorRoutes.Pro
 
     private final Cluster cluster;
     private final FanoutStats stats;
+    private final Route metrics;
     private final Optional<byte[]> operatorToken;
     private final boolean production;
 
-    Provider(Cluster cluster, FanoutStats stats, Optional<String> operatorToken, boolean production) {
+    Provider(
+        Cluster cluster,
+        FanoutStats stats,
+        Route metrics,
+        Optional<String> operatorToken,
+        boolean production) {
       this.cluster = cluster;
       this.stats = stats;
+      this.metrics = metrics;
       this.operatorToken = operatorToken.map(token -> token.getBytes(StandardCharsets.UTF_8));
       this.production = production;
     }
@@ -76,7 +87,8 @@ public final class OperatorRoutes extends AbstractExtensionId<OperatorRoutes.Pro
       return Directives.concat(
           Directives.pathPrefixTest(
               "cluster", () -> operator(() -> ClusterHttpManagementRoutes.readOnly(cluster))),
-          Directives.pathPrefixTest("fanout", () -> operator(this::fanout)));
+          Directives.pathPrefixTest("fanout", () -> operator(this::fanout)),
+          Directives.pathPrefixTest("metrics", () -> operator(() -> metrics)));
     }
 
     /**
@@ -135,7 +147,7 @@ public final class OperatorRoutes extends AbstractExtensionId<OperatorRoutes.Pro
               .withEntity(
                   HttpEntities.create(
                       ContentTypes.APPLICATION_JSON,
-                      "{\"code\":\"" + code + "\",\"message\":\"" + message + "\"}")));
+                      HttpErrors.body(code, null, null, message))));
     }
   }
 }

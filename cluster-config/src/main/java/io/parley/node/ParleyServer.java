@@ -9,12 +9,17 @@ import io.parley.gateway.ClientRoutes;
 import io.parley.gateway.EncodedUpdates;
 import io.parley.gateway.EventStreams;
 import io.parley.gateway.GatewayDrain;
+import io.parley.gateway.GatewayMetrics;
+import io.parley.gateway.HttpErrorHandling;
+import io.parley.gateway.HttpErrors;
 import io.parley.gateway.GatewaySettings;
 import io.parley.gateway.RoomRoutes;
 import io.parley.gateway.Spawner;
 import io.parley.gateway.WebSocketConnections;
 import io.parley.limits.ConnectionLimiter;
 import io.parley.node.health.Draining;
+import io.parley.node.logging.NodeLogContext;
+import io.parley.node.metrics.NodeMeters;
 import io.parley.persistence.JournalDatabase;
 import io.parley.persistence.LiveRoomEvents;
 import io.parley.persistence.RoomHistory;
@@ -27,15 +32,18 @@ import io.parley.room.RoomSettings;
 import io.parley.room.Rooms;
 import io.parley.validation.FieldValidator;
 import java.time.Clock;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import org.apache.pekko.Done;
+import org.apache.pekko.actor.CoordinatedShutdown;
+import org.apache.pekko.cluster.typed.Cluster;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.SpawnProtocol;
 import org.apache.pekko.http.javadsl.Http;
 import org.apache.pekko.http.javadsl.ServerBinding;
 import org.apache.pekko.http.javadsl.server.Directives;
-import org.apache.pekko.management.javadsl.PekkoManagement;
+import org.apache.pekko.http.javadsl.server.Route;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -88,9 +96,12 @@ public final class ParleyServer {
     ActorSystem<SpawnProtocol.Command> system =
         ActorSystem.create(NodeGuardian.create(), SYSTEM_NAME, nodeConfig);
     try {
+      String node = Cluster.get(system).selfMember().address().toString();
+      NodeLogContext.node(node);
+      NodeMeters.register(system);
       // readiness goes false as soon as coordinated shutdown starts
       Draining.get(system);
-      String managementUri = startManagement(system);
+      String managementUri = ManagementServer.start(system);
       ClusterFormation.startBootstrap(system);
       Spawner spawner = NodeGuardian.spawner(system);
       Config parley = system.settings().config().getConfig("parley");
@@ -140,20 +151,67 @@ public final class ParleyServer {
               encoder,
               gateway,
               drain,
-              authentication);
+              authentication,
+              GatewayMetrics.of(system));
+      // made once: Pekko's directives ask for the inner route at every request
+      Route served = Directives.concat(new ClientRoutes().routes(), routes.routes());
       ServerBinding binding =
           Http.get(system)
               .newServerAt(gateway.host(), gateway.port())
-              .bind(Directives.concat(new ClientRoutes().routes(), routes.routes()))
+              .bind(
+                  // every refusal and failure of the port in the JSON shape of HttpErrors
+                  new HttpErrorHandling(new HttpErrors(), GatewayMetrics.of(system)::httpError)
+                      .around(() -> served))
               .toCompletableFuture()
               .get();
       GracefulShutdown.register(system, binding, drain, gateway.drainTimeout());
       logAuthentication(authentication, binding);
+      logStartAndStop(system, node, binding, managementUri, database, authentication);
       return new ParleyServer(system, rooms, binding, managementUri);
     } catch (Exception e) {
       system.terminate();
       throw new IllegalStateException("Parley could not start: " + e.getMessage(), e);
     }
+  }
+
+  /**
+   * One line when the node serves (what, where, which database, which mode), one when it stops:
+   * the first and last lines an operator looks for.
+   */
+  private static void logStartAndStop(
+      ActorSystem<?> system,
+      String node,
+      ServerBinding binding,
+      String managementUri,
+      JournalDatabase database,
+      Authentication authentication) {
+    Config parley = system.settings().config().getConfig("parley");
+    String mode = authentication.settings().production() ? "production" : "development";
+    log.info(
+        "Parley started: node {}, HTTP http://{}:{}, management {}, journal {}, cluster mode {},"
+            + " {} mode, authentication {}",
+        node,
+        binding.localAddress().getHostString(),
+        binding.localAddress().getPort(),
+        managementUri,
+        database,
+        parley.getString("cluster.mode"),
+        mode,
+        authentication.required() ? "on (JWT)" : "OFF");
+    CoordinatedShutdown.get(system)
+        .addTask(
+            CoordinatedShutdown.PhaseBeforeActorSystemTerminate(),
+            "parley-log-stop",
+            () -> {
+              log.info(
+                  "Parley stopped: node {} ({}); the actor system terminates",
+                  node,
+                  CoordinatedShutdown.get(system)
+                      .getShutdownReason()
+                      .map(Object::toString)
+                      .orElse("stopped"));
+              return CompletableFuture.completedFuture(Done.getInstance());
+            });
   }
 
   private static void logAuthentication(Authentication authentication, ServerBinding binding) {
@@ -187,26 +245,6 @@ public final class ParleyServer {
           base,
           binding.localAddress().getHostString(),
           binding.localAddress().getPort());
-    }
-  }
-
-  /**
-   * Pekko Management ({@code /ready}, {@code /alive}, {@code /cluster/members}) on its own port;
-   * fails (and so stops the node) when the port is taken.
-   */
-  private static String startManagement(ActorSystem<?> system) throws Exception {
-    Config http = system.settings().config().getConfig("pekko.management.http");
-    try {
-      return PekkoManagement.get(system).start().toCompletableFuture().get().toString();
-    } catch (java.util.concurrent.ExecutionException e) {
-      throw new IllegalStateException(
-          "Pekko Management could not listen on "
-              + http.getString("hostname")
-              + ":"
-              + http.getString("port")
-              + " (set PARLEY_MANAGEMENT_PORT): "
-              + e.getCause().getMessage(),
-          e.getCause());
     }
   }
 

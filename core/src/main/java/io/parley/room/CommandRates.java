@@ -16,9 +16,16 @@ import java.util.Optional;
 final class CommandRates {
 
   private final RateLimits rateLimits;
+  private final RoomMetrics metrics;
 
   CommandRates(RateLimits rateLimits) {
+    this(rateLimits, RoomMetrics.unregistered());
+  }
+
+  /** Counts the commands it rejects in {@code metrics}. */
+  CommandRates(RateLimits rateLimits, RoomMetrics metrics) {
     this.rateLimits = rateLimits;
+    this.metrics = metrics;
   }
 
   /** The rejection of {@code command} if its user has no token, with the time until the next. */
@@ -34,6 +41,7 @@ final class CommandRates {
     if (taken.granted()) {
       return Optional.empty();
     }
+    (chat ? metrics.rateLimitedChat : metrics.rateLimitedCommands).increment();
     String message =
         (chat ? "too many chat messages" : "too many changes")
             + "; retry in "

@@ -47,18 +47,27 @@ final class CursorRelay {
   /** The newest relayed cursor of each session since the last tick. */
   private final Map<String, RoomUpdate.CursorMoved> pending = new LinkedHashMap<>();
 
+  private final RoomMetrics metrics;
+
   private long dropped;
 
   CursorRelay(Duration interval, RateLimits rateLimits, Timers timers) {
+    this(interval, rateLimits, timers, RoomMetrics.unregistered());
+  }
+
+  /** Counts the cursors it coalesces, drops and holds back over the rate in {@code metrics}. */
+  CursorRelay(Duration interval, RateLimits rateLimits, Timers timers, RoomMetrics metrics) {
     this.ticks = new CursorTicks(interval);
     this.rateLimits = rateLimits;
     this.timers = timers;
+    this.metrics = metrics;
   }
 
   /** A session of {@code userId} moved its cursor; a tick to send now, if one is due. */
   Optional<Tick> move(String userId, RoomCommand.MoveCursor command, Instant now) {
     if (held.remove(command.sessionId()) != null) {
       dropped++;
+      metrics.cursorsDropped.increment();
       log.debug("dropped a cursor of {} over its rate ({} dropped in this room)", userId, dropped);
     }
     return relayOrHold(userId, command, now);
@@ -92,6 +101,7 @@ final class CursorRelay {
   private Optional<Tick> relayOrHold(String userId, RoomCommand.MoveCursor command, Instant now) {
     TokenBucket.Result taken = rateLimits.tryTake(userId, RateLimits.Kind.CURSORS, now);
     if (!taken.granted()) {
+      metrics.rateLimitedCursors.increment();
       held.put(command.sessionId(), command);
       String timer = heldTimer(command.sessionId());
       if (!timers.isActive(timer)) {
@@ -99,10 +109,14 @@ final class CursorRelay {
       }
       return Optional.empty();
     }
-    pending.put(
-        command.sessionId(),
-        new RoomUpdate.CursorMoved(
-            userId, command.sessionId(), command.x(), command.y(), command.documentId()));
+    RoomUpdate.CursorMoved replaced =
+        pending.put(
+            command.sessionId(),
+            new RoomUpdate.CursorMoved(
+                userId, command.sessionId(), command.x(), command.y(), command.documentId()));
+    if (replaced != null) {
+      metrics.cursorsCoalesced.increment();
+    }
     if (timers.isActive(TICK_TIMER)) {
       return Optional.empty();
     }

@@ -1,6 +1,8 @@
 package io.parley.room;
 
 import com.typesafe.config.Config;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -15,6 +17,7 @@ import org.apache.pekko.dispatch.MessageQueue;
 import org.apache.pekko.dispatch.ProducesMessageQueue;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 import scala.Option;
 
 /**
@@ -67,7 +70,8 @@ public final class OverloadAwareMailbox
         capacity,
         retryAfter,
         owner.isDefined() ? owner.get().path().name() : "?",
-        system.isDefined() ? system.get().deadLetters() : null);
+        system.isDefined() ? system.get().deadLetters() : null,
+        system.isDefined() ? RoomMetrics.of(system.get()) : RoomMetrics.unregistered());
   }
 
   /**
@@ -91,12 +95,19 @@ public final class OverloadAwareMailbox
 
     private final AtomicLong answered = new AtomicLong();
     private final AtomicLong dropped = new AtomicLong();
+    private final RoomMetrics metrics;
 
     RoomMessageQueue(int capacity, Duration retryAfter, String name, ActorRef deadLetters) {
+      this(capacity, retryAfter, name, deadLetters, RoomMetrics.unregistered());
+    }
+
+    RoomMessageQueue(
+        int capacity, Duration retryAfter, String name, ActorRef deadLetters, RoomMetrics metrics) {
       this.capacity = capacity;
       this.retryAfter = retryAfter;
       this.name = name;
       this.deadLetters = deadLetters;
+      this.metrics = metrics;
     }
 
     @Override
@@ -118,12 +129,14 @@ public final class OverloadAwareMailbox
           && RoomOverload.isBounded(envelope.message())
           && bounded.decrementAndGet() == 0
           && overloaded.compareAndSet(true, false)) {
+        String previous = aboutRoom();
         log.info(
             "room {} is no longer overloaded; its mailbox answered {} commands with overloaded"
                 + " and dropped {} cursors, activity reports and reads",
             name,
             answered.getAndSet(0),
             dropped.getAndSet(0));
+        restore(previous);
       }
       return envelope;
     }
@@ -132,19 +145,42 @@ public final class OverloadAwareMailbox
       Object message = handle.message();
       if (RoomOverload.answer(message, retryAfter)) {
         answered.incrementAndGet();
+        metrics.mailboxAnswered.increment();
       } else {
         dropped.incrementAndGet();
+        metrics.mailboxDropped.increment();
         if (deadLetters != null) {
           ActorRef sender = handle.sender() != null ? handle.sender() : deadLetters;
           deadLetters.tell(new DeadLetter(message, sender, receiver), sender);
         }
       }
       if (overloaded.compareAndSet(false, true)) {
+        String previous = aboutRoom();
         log.warn(
             "room {} is overloaded: its mailbox holds {} commands (parley.room.mailbox-capacity);"
                 + " further ones are answered with overloaded or dropped until it has caught up",
             name,
             capacity);
+        restore(previous);
+      }
+    }
+
+    /**
+     * Logs about this room from here on: this runs on the sender's thread (a connection of the
+     * room, or anything else), whose logging context is given back by {@link #restore}.
+     */
+    private String aboutRoom() {
+      String previous = MDC.get("roomId");
+      // sharding names a room's actor by its URL-encoded id
+      MDC.put("roomId", URLDecoder.decode(name, StandardCharsets.UTF_8));
+      return previous;
+    }
+
+    private static void restore(String previousRoomId) {
+      if (previousRoomId == null) {
+        MDC.remove("roomId");
+      } else {
+        MDC.put("roomId", previousRoomId);
       }
     }
 

@@ -69,6 +69,7 @@ public final class RoomEntity
   private final PresenceRecovery presenceRecovery;
   private final CursorRelay cursors;
   private final RoomFanout fanout;
+  private final RoomMeters meters;
 
   /** The latest events, for connections that resume or missed some. */
   private final RecentEvents recentEvents;
@@ -91,6 +92,7 @@ public final class RoomEntity
     this.shard = shard;
     this.settings = settings;
     this.clock = runtime.clock();
+    this.meters = RoomMeters.of(context);
     this.rules = new RoomRules(new FieldValidator(settings.limits()), settings.membersPerRoom());
     this.timers =
         new RoomTimers(timerScheduler, settings.gracePeriod(), settings.passivateAfter());
@@ -99,10 +101,10 @@ public final class RoomEntity
         rateLimitHandover
             .take(roomId, clock.instant())
             .orElseGet(() -> new RateLimits(settings.rates()));
-    this.commandRates = new CommandRates(rateLimits);
+    this.commandRates = new CommandRates(rateLimits, meters.node());
     this.groupCommit = new GroupCommit(rules, runtime.eventCheck(), settings.stateBounds());
     this.presenceRecovery = new PresenceRecovery(settings.gracePeriod());
-    this.cursors = new CursorRelay(settings.cursorInterval(), rateLimits, timers);
+    this.cursors = new CursorRelay(settings.cursorInterval(), rateLimits, timers, meters.node());
     this.recentEvents = new RecentEvents(settings.recentEvents());
     this.fanout = new RoomFanout(roomId, ActorRefResolver.get(context.getSystem()));
   }
@@ -116,9 +118,8 @@ public final class RoomEntity
       RoomSettings settings,
       Optional<ActorRef<ClusterSharding.ShardCommand>> shard,
       RoomRuntime runtime) {
-    return Behaviors.withMdc(
-        RoomCommand.class,
-        Map.of("roomId", roomId),
+    return RoomObservation.around(
+        roomId,
         Behaviors.setup(
             context ->
                 Behaviors.withTimers(
@@ -337,6 +338,7 @@ public final class RoomEntity
   }
 
   private void checkRecoveredPresence(RoomState state) {
+    meters.recovered(state);
     PresenceRecovery.Plan plan = presenceRecovery.start(state, clock.instant(), this::clusterNodes);
     fanout.started(
         plan.watches().stream()
@@ -381,6 +383,7 @@ public final class RoomEntity
     EffectBuilder<RoomEvent, RoomState> effect =
         batch.events().isEmpty() ? Effect().none() : Effect().persist(batch.events());
     return effect
+        .thenRun(meters.journalWrite(batch.events().size()))
         .thenRun((RoomState written) -> batch.outcomes().forEach(this::answer))
         .thenNoReply()
         .thenUnstashAll();
@@ -391,6 +394,7 @@ public final class RoomEntity
     if (outcome instanceof GroupCommit.Applied applied) {
       afterChange(applied.after(), applied.event(), null);
     } else if (outcome instanceof GroupCommit.Refused refused && refused.cause().isPresent()) {
+      RoomObservation.aboutSession(command.sessionId());
       context
           .getLog()
           .error(
@@ -495,6 +499,7 @@ public final class RoomEntity
       lastActivity.remove(left.userId());
       rateLimits.userLeft(left.userId(), clock.instant());
     }
+    meters.membersChanged(next);
     timers.passivateIfEmpty(next);
   }
 

@@ -104,6 +104,23 @@ final class RoomOverload {
     return Optional.empty();
   }
 
+  /**
+   * Counts what a room's stash dropped: answered (a command, a join, a replay) or dropped (a
+   * cursor, an activity report, a read). Other dropped messages of the node are not a room's.
+   */
+  private static void countStashDropped(Object droppedMessage, RoomMetrics metrics) {
+    Optional<RoomCommand> stashed = PekkoSeams.stashedCommand(droppedMessage);
+    if (stashed.isEmpty() || !isBounded(stashed.get())) {
+      return;
+    }
+    RoomCommand command = stashed.get();
+    boolean answered =
+        command instanceof RoomCommand.Durable
+            || command instanceof RoomCommand.OpenSession
+            || command instanceof RoomCommand.Replay;
+    (answered ? metrics.stashAnswered : metrics.stashDropped).increment();
+  }
+
   /** Sent to itself: a presence message to hand to its room again. */
   private record Redeliver(String roomId, RoomCommand command) {}
 
@@ -116,6 +133,7 @@ final class RoomOverload {
       BiConsumer<String, RoomCommand> redeliver, Duration retryAfter) {
     return Behaviors.setup(
         context -> {
+          RoomMetrics metrics = RoomMetrics.of(context.getSystem());
           context
               .getSystem()
               .eventStream()
@@ -124,6 +142,7 @@ final class RoomOverload {
               .onMessage(
                   Dropped.class,
                   dropped -> {
+                    countStashDropped(dropped.message(), metrics);
                     onStashDropped(dropped.message(), retryAfter)
                         .ifPresent(
                             command -> {

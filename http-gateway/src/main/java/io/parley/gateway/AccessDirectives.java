@@ -30,10 +30,12 @@ public final class AccessDirectives extends AllDirectives {
 
   private final Authentication authentication;
   private final HttpErrors errors;
+  private final GatewayMetrics metrics;
 
-  public AccessDirectives(Authentication authentication, HttpErrors errors) {
+  public AccessDirectives(Authentication authentication, HttpErrors errors, GatewayMetrics metrics) {
     this.authentication = authentication;
     this.errors = errors;
+    this.metrics = metrics;
   }
 
   /**
@@ -61,6 +63,7 @@ public final class AccessDirectives extends AllDirectives {
           Identity identity = ((Verification.Valid) verification).identity();
           Optional<Permission> permission = identity.rooms().forRoom(roomId);
           if (permission.isEmpty()) {
+            metrics.authFailure("forbidden");
             return complete(
                 errors.response(
                     StatusCodes.FORBIDDEN,
@@ -89,6 +92,7 @@ public final class AccessDirectives extends AllDirectives {
 
   /** RFC 6750: a 401 names the scheme, and the error when a token was there. */
   private Route unauthenticated(AuthFailure reason, String message) {
+    metrics.authFailure(reason.wireName());
     String challenge =
         reason == AuthFailure.MISSING_TOKEN
             ? "Bearer realm=\"parley\""
@@ -157,6 +161,7 @@ public final class AccessDirectives extends AllDirectives {
   }
 
   private HttpResponse originRefused(HttpRequest request) {
+    metrics.authFailure("origin_not_allowed");
     return errors.response(
         StatusCodes.FORBIDDEN,
         "origin_not_allowed",

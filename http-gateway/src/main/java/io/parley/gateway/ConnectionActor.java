@@ -125,6 +125,7 @@ public final class ConnectionActor {
   private final FrameEncoder.Heartbeat heartbeat;
   private final CatchUp catchUp;
   private final Authentication authentication;
+  private final ConnectionMeters meters;
 
   /**
    * Cursors of other sessions held back while durable frames fill more than half the outbound
@@ -175,6 +176,7 @@ public final class ConnectionActor {
     this.lastInbound = clock.instant();
     this.access = access;
     this.authentication = authentication;
+    this.meters = ConnectionMeters.of(context);
   }
 
   public static Behavior<SessionInbox> create(
@@ -334,6 +336,7 @@ public final class ConnectionActor {
       heldBack = null;
     }
     Map<String, String> mdc = Map.of("roomId", roomId, "userId", userId, "sessionId", sessionId);
+    meters.joined(mdc);
     if (settings.resumes(resumeFrom, current)) {
       delivery = new DeliveryOrder(resumeFrom.get());
       send(
@@ -630,6 +633,7 @@ public final class ConnectionActor {
     }
     timers.startSingleTimer(
         new CommandTimedOut(command.id()), new CommandTimedOut(command.id()), settings.commandTimeout());
+    meters.commandSent(command.id());
     room.tell(command.toRoom(sessionId, context.getSelf().narrow()));
     return Behaviors.same();
   }
@@ -643,6 +647,7 @@ public final class ConnectionActor {
 
   private Behavior<SessionInbox> onRejected(CommandReply.Rejected rejected) {
     if (settle(rejected.commandId())) {
+      meters.rejected(rejected.commandId(), rejected.code());
       send(
           encoder.reject(
               rejected.commandId(), rejected.code(), rejected.message(), rejected.retryAfter()));
@@ -658,6 +663,7 @@ public final class ConnectionActor {
 
   private Behavior<SessionInbox> timedOut(String id, String why) {
     if (pendingCommands.remove(id)) {
+      meters.forget(id);
       send(
           encoder.reject(
               id, RejectCode.TIMEOUT, why + "; the change may or may not have been applied"));
@@ -685,6 +691,7 @@ public final class ConnectionActor {
   /** Forgets a pending command; false when it had already timed out. */
   private boolean settle(String commandId) {
     timers.cancel(new CommandTimedOut(commandId));
+    meters.answered(commandId);
     return pendingCommands.remove(commandId);
   }
 
@@ -780,6 +787,7 @@ public final class ConnectionActor {
 
   /** The client let the outbound buffer fill: it resumes after the close, losing nothing. */
   private Behavior<SessionInbox> onOutboundFull(OutboundFull full) {
+    meters.slowConsumer();
     context.getLog().info("closing a connection that does not keep up ({} frames queued)", out.size());
     return loseSessionAndClose(
         error(
@@ -811,6 +819,7 @@ public final class ConnectionActor {
 
   /** The client closed the socket or it broke: the session is lost, nothing is left to send. */
   private Behavior<SessionInbox> socketGone() {
+    meters.closed("closed by the client");
     room.tell(new RoomCommand.CloseSession(sessionId, RoomCommand.SessionEnd.LOST));
     out.close();
     return Behaviors.stopped();
@@ -849,6 +858,7 @@ public final class ConnectionActor {
    * the client still sends until the socket ends, so that the close handshake can complete.
    */
   private Behavior<SessionInbox> closing() {
+    meters.closed("closing");
     out.close();
     timers.cancelAll();
     timers.startSingleTimer(new CloseTimedOut(), settings.closeDrainTimeout());

@@ -30,9 +30,14 @@ import org.apache.pekko.http.javadsl.server.AllDirectives;
 import org.apache.pekko.http.javadsl.server.PathMatchers;
 import org.apache.pekko.http.javadsl.server.Route;
 import org.apache.pekko.stream.javadsl.Source;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 
 /** The HTTP surface: the WebSocket endpoint and REST reads. Routes only translate. */
 public final class RoomRoutes extends AllDirectives {
+
+  private static final Logger log = LoggerFactory.getLogger(RoomRoutes.class);
 
   private static final ContentType EVENT_STREAM =
       MediaTypes.TEXT_EVENT_STREAM.toContentType();
@@ -48,6 +53,7 @@ public final class RoomRoutes extends AllDirectives {
   private final AccessDirectives access;
   private final Optional<DevelopmentTokenRoutes> developmentTokens;
   private final HttpErrors errors;
+  private final GatewayMetrics metrics;
 
   public RoomRoutes(
       Rooms rooms,
@@ -58,7 +64,8 @@ public final class RoomRoutes extends AllDirectives {
       FrameEncoder encoder,
       GatewaySettings settings,
       GatewayDrain drain,
-      Authentication authentication) {
+      Authentication authentication,
+      GatewayMetrics metrics) {
     this.rooms = rooms;
     this.connections = connections;
     this.limiter = limiter;
@@ -67,14 +74,20 @@ public final class RoomRoutes extends AllDirectives {
     this.encoder = encoder;
     this.settings = settings;
     this.drain = drain;
-    this.errors = new HttpErrors(encoder);
-    this.access = new AccessDirectives(authentication, errors);
+    this.metrics = metrics;
+    this.errors = new HttpErrors();
+    this.access = new AccessDirectives(authentication, errors, metrics);
     this.developmentTokens =
         authentication
             .developmentTokens()
             .map(tokens -> new DevelopmentTokenRoutes(tokens, validator, errors));
   }
 
+  /**
+   * The routes of rooms (and development tokens). The node answers their refusals and failures
+   * in the JSON shape of {@link HttpErrors} ({@link HttpErrorHandling} around every route of the
+   * port).
+   */
   public Route routes() {
     return optionalHeaderValueByName(
         "Raw-Request-URI",
@@ -191,6 +204,8 @@ public final class RoomRoutes extends AllDirectives {
                           .orElse("unknown");
                   ConnectionLimiter.Admission admission = limiter.admit(address);
                   if (admission.lease().isEmpty()) {
+                    metrics.connectionRefused();
+                    refusedLog(roomId, address, admission.refusal().orElse("connection limit"));
                     return error(
                         StatusCodes.TOO_MANY_REQUESTS,
                         "too_many_connections",
@@ -240,8 +255,18 @@ public final class RoomRoutes extends AllDirectives {
                   .withEntity(
                       HttpEntities.createChunked(
                           EVENT_STREAM,
-                          untilExpiry(eventStreams.stream(roomId, resumeFrom), granted)
+                          counted(untilExpiry(eventStreams.stream(roomId, resumeFrom), granted))
                               .via(drain.eventStream()))));
+        });
+  }
+
+  /** An SSE stream counts as open from its first pull (the response is sent) until it ends. */
+  private <T> Source<T, NotUsed> counted(Source<T, NotUsed> stream) {
+    return stream.watchTermination(
+        (notUsed, done) -> {
+          metrics.sseStreamOpened();
+          done.whenComplete((ok, failure) -> metrics.sseStreamClosed());
+          return notUsed;
         });
   }
 
@@ -253,6 +278,15 @@ public final class RoomRoutes extends AllDirectives {
         .map(at -> Duration.between(Instant.now(), at))
         .map(left -> stream.takeWithin(left.isNegative() ? Duration.ZERO : left))
         .orElse(stream);
+  }
+
+  /** A limit hit by one request: DEBUG, a flood must not flood the log (the meters count it). */
+  private static void refusedLog(String roomId, String address, String refusal) {
+    if (log.isDebugEnabled()) {
+      try (MDC.MDCCloseable room = MDC.putCloseable("roomId", roomId)) {
+        log.debug("refused a WebSocket from {}: {}", address, refusal);
+      }
+    }
   }
 
   private Route badRequest(String field, String message) {

@@ -42,6 +42,7 @@ public final class WebSocketConnections {
   private final Clock clock;
   private final GatewayDrain drain;
   private final Authentication authentication;
+  private final GatewayMetrics metrics;
 
   public WebSocketConnections(
       ActorSystem<?> system,
@@ -64,6 +65,7 @@ public final class WebSocketConnections {
     this.clock = clock;
     this.drain = drain;
     this.authentication = authentication;
+    this.metrics = GatewayMetrics.of(system);
   }
 
   /**
@@ -118,6 +120,7 @@ public final class WebSocketConnections {
                   return NotUsed.getInstance();
                 })
             .mapAsync(1, this::read)
+            .map(metrics::frameIn)
             .to(
                 ActorSink.actorRefWithBackpressure(
                     connection,
@@ -126,14 +129,17 @@ public final class WebSocketConnections {
                     ConnectionActor.Ack.INSTANCE,
                     new ConnectionActor.StreamEnded(),
                     ConnectionActor.StreamFailed::new));
-    Source<Message, NotUsed> frames = queue.frames().map(text -> (Message) TextMessage.create(text));
+    Source<Message, NotUsed> frames =
+        queue.frames().map(metrics::frameOut).map(text -> (Message) TextMessage.create(text));
     return Flow.fromSinkAndSource(inbound, frames)
         .watchTermination(
             (notUsed, done) -> {
               // only a socket that is really open is told to reconnect when the node drains
               drain.opened(connection);
+              metrics.connectionOpened();
               done.whenCompleteAsync(
                   (ok, failure) -> {
+                    metrics.connectionClosed();
                     lease.release();
                     drain.closed(connection);
                   },

@@ -10,6 +10,9 @@ import org.apache.pekko.http.javadsl.model.StatusCodes;
 import org.apache.pekko.http.javadsl.server.Directives;
 import org.apache.pekko.http.javadsl.server.PathMatchers;
 import org.apache.pekko.http.javadsl.server.Route;
+import org.apache.pekko.http.javadsl.model.ContentTypes;
+import org.apache.pekko.http.javadsl.model.HttpEntities;
+import io.parley.gateway.HttpErrors;
 import org.apache.pekko.management.HealthCheckSettings;
 import org.apache.pekko.management.javadsl.CheckResult;
 import org.apache.pekko.management.javadsl.HealthChecks;
@@ -77,7 +80,10 @@ public final class HealthRoutes extends AbstractExtensionId<HealthRoutes.Provide
                 error != null ? String.valueOf(error.getMessage()) : checked.failure().orElse("");
             return HttpResponse.create()
                 .withStatus(StatusCodes.SERVICE_UNAVAILABLE)
-                .withEntity("Not Healthy: " + why);
+                .withEntity(
+                    HttpEntities.create(
+                        ContentTypes.APPLICATION_JSON,
+                        HttpErrors.body("unavailable", null, null, "not healthy: " + why)));
           });
     }
   }

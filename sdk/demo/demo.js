@@ -422,12 +422,16 @@ class RoomView {
       const focus = doc ? `on ${doc.id} (${doc.type})` : 'no document';
       const parts = [
         swatch,
-        el('span', { className: 'name', text: member.name ?? member.userId }),
-        ...(member.userId === client.userId ? [el('span', { className: 'you', text: '(you)' })] : []),
-        el('span', { className: `status-badge ${member.status}`, text: member.status === 'away' ? 'away' : 'online' }),
-        el('span', { className: 'focus', text: focus }),
-        el('span', { className: `ready ${member.ready ? 'yes' : 'no'}`, text: member.ready ? 'ready' : 'not ready' }),
-        ...(member.sessions > 1 ? [el('span', { className: 'sessions', text: `${member.sessions} tabs` })] : []),
+        el('span', { className: 'who' }, [
+          el('span', { className: 'name', text: member.name ?? member.userId }),
+          ...(member.userId === client.userId ? [el('span', { className: 'you', text: ' (you)' })] : []),
+        ]),
+        el('span', { className: 'details' }, [
+          el('span', { className: `status-badge ${member.status}`, text: member.status === 'away' ? 'away' : 'online' }),
+          el('span', { className: `ready ${member.ready ? 'yes' : 'no'}`, text: member.ready ? 'ready' : 'not ready' }),
+          ...(member.sessions > 1 ? [el('span', { className: 'sessions', text: `${member.sessions} tabs` })] : []),
+          el('span', { className: 'focus', text: focus }),
+        ]),
       ];
       items.push(
         el(

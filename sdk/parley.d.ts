@@ -309,7 +309,11 @@ export class ParleyClient {
   close(options?: { leave?: boolean }): void;
   /** `close({leave: false})`: the member goes `away` for the grace period. */
   disconnect(): void;
-  /** While waiting to reconnect, tries now. */
+  /**
+   * Reconnects now, resuming: while waiting to reconnect, tries at once (the browser's `online`
+   * event); while connecting or connected, drops the connection first (the browser's `offline`
+   * event). Unanswered commands are kept.
+   */
   reconnectNow(): void;
   /** Resolves once joined; rejects if the client is closed or fails first. */
   whenJoined(): Promise<this>;

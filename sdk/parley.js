@@ -370,10 +370,26 @@ export class ParleyClient {
     this.close({ leave: false });
   }
 
-  /** While waiting to reconnect, tries now (e.g. on the browser's `online` event). */
+  /**
+   * Reconnects now, resuming. While waiting to reconnect it tries at once (the browser's `online`
+   * event). While connecting or connected it first drops the connection, for one the app knows is
+   * dead before the heartbeat can tell (the browser's `offline` event: the socket stays open but
+   * carries nothing). Unanswered commands are kept and sent again after the join, as after any
+   * lost connection. Does nothing when idle, closed or failed.
+   */
   reconnectNow() {
     if (this.#status === 'reconnecting') {
       this.#clearTimer('reconnect');
+      this.#startAttempt();
+    } else if (this.#status === 'connecting' || this.#status === 'open' || this.#status === 'joined') {
+      const socket = this.#socket;
+      this.#socket = null;
+      if (socket) this.#release(socket);
+      this.#stopConnectionTimers();
+      for (const command of this.#pending.values()) command.sent = false;
+      this.#hint = null;
+      if (this.#status === 'joined') this.#attempt = 0;
+      this.#joinedAt = 0;
       this.#startAttempt();
     }
   }

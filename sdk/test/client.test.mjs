@@ -186,6 +186,45 @@ test('a joined connection that lasted resets the attempts; a flapping one does n
   assert.deepEqual(attempts, [1, 2]);
 });
 
+test('reconnectNow on a live connection (the browser went offline) drops it and resumes at once, keeping unanswered commands', async (t) => {
+  const s = await joined(t, { reconnect: { baseMs: 10000, capMs: 10000 } }, welcome({ version: 4 }));
+  const dead = s.last();
+  const answer = s.client.set('k', 1);
+  assert.equal(dead.frames('set').length, 1);
+  s.client.reconnectNow();
+  assert.ok(dead.closedByClient, 'the old socket is closed');
+  assert.equal(s.client.status, 'connecting');
+  await waitFor(() => s.sockets.length === 2, { message: 'a new socket without a backoff wait' });
+  dead.receive(setEvent(5, 'x', 1)); // a late frame of the old socket is ignored
+  s.last().open();
+  assert.deepEqual(s.last().frames()[0].resume, { version: 4 });
+  s.last().receive(resumedWelcome({ version: 4 }));
+  const [set] = s.last().frames('set');
+  assert.equal(set.id, dead.frames('set')[0].id, 'the unanswered command is sent again, same id');
+  s.last().receive(setEvent(5, 'k', 1, { userId: 'ann', id: set.id }));
+  s.last().receive({ type: 'ack', id: set.id, version: 5 });
+  assert.deepEqual(await answer, { id: set.id, version: 5 });
+  assert.equal(s.client.version, 5);
+  assert.equal(s.client.state.get('x'), undefined);
+});
+
+test('reconnectNow while waiting to reconnect tries at once; idle and closed clients stay as they are', async (t) => {
+  const s = await joined(t, { reconnect: { baseMs: 60000, capMs: 60000 }, random: () => 0.999 });
+  s.last().serverClose(1006);
+  assert.equal(s.client.status, 'reconnecting');
+  s.client.reconnectNow();
+  await waitFor(() => s.sockets.length === 2, { message: 'a new socket' });
+  const idle = setup(t);
+  idle.client.reconnectNow();
+  s.client.close();
+  s.client.reconnectNow();
+  await new Promise((resolve) => setImmediate(resolve));
+  assert.equal(idle.client.status, 'idle');
+  assert.equal(idle.sockets.length, 0);
+  assert.equal(s.client.status, 'closed');
+  assert.equal(s.sockets.length, 2);
+});
+
 // ------------------------------------------------------------------ server hints
 
 test('the reconnect frame: the client waits exactly its retryAfterMs, then resumes', async (t) => {

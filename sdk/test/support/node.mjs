@@ -123,19 +123,33 @@ export async function startNode({ env = {}, readyTimeoutMs = 90000 } = {}) {
       child.stderr.on('data', append);
       let gone = false;
       exited.then(() => (gone = true));
-      await waitFor(
-        async () => {
-          if (gone) throw new Error(`the node exited before it was ready:\n${output}`);
-          try {
-            const response = await fetch(`http://127.0.0.1:${managementPort}/ready`);
-            await response.arrayBuffer();
-            return response.status === 200;
-          } catch {
-            return false;
-          }
-        },
-        { timeoutMs: readyTimeoutMs, intervalMs: 100, message: 'the node to be ready' },
-      );
+      // /ready is meant to be open to probes; a node with an operator token wants it on /ready
+      // too (OperatorRoutes answers every path of the management port), so the probe sends it
+      const operatorToken = env.PARLEY_OPERATOR_TOKEN;
+      const headers = operatorToken ? { Authorization: `Bearer ${operatorToken}` } : {};
+      try {
+        await waitFor(
+          async () => {
+            if (gone) throw new Error(`the node exited before it was ready:\n${output}`);
+            try {
+              const response = await fetch(`http://127.0.0.1:${managementPort}/ready`, { headers });
+              await response.arrayBuffer();
+              if (response.status !== 200) return false;
+              // /ready can say 200 a moment before the HTTP listener is bound: wait for it too
+              const gateway = await fetch(`http://127.0.0.1:${httpPort}/sdk/parley.d.ts`);
+              await gateway.arrayBuffer();
+              return true;
+            } catch {
+              return false;
+            }
+          },
+          { timeoutMs: readyTimeoutMs, intervalMs: 100, message: 'the node to be ready' },
+        );
+      } catch (error) {
+        // a node that never got ready must not keep the test process alive
+        await node.kill();
+        throw error;
+      }
       return node;
     },
     /** SIGKILL: the process dies at once, its sockets are cut. */

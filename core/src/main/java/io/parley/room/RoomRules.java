@@ -98,10 +98,13 @@ public final class RoomRules {
         : List.of();
   }
 
-  /** The events of closing the room: every member leaves, in the order they joined. */
+  /**
+   * The events of closing the room: every member leaves, in the order they joined (members who
+   * joined at the same instant by user id), the same order on every run.
+   */
   public List<RoomEvent> closeRoom(RoomState state, Instant now) {
     return state.members().values().stream()
-        .sorted(Comparator.comparing(Member::joinedAt))
+        .sorted(Comparator.comparing(Member::joinedAt).thenComparing(Member::userId))
         .<RoomEvent>map(m -> new RoomEvent.MemberLeft(m.userId(), RoomEvent.LeaveReason.ROOM_CLOSED, now))
         .toList();
   }

@@ -68,11 +68,6 @@ public final class ParleyNode implements BeforeAllCallback, AfterAllCallback {
     return server.port();
   }
 
-  /** The port of the node's management routes ({@code /ready}, {@code /metrics}, ...). */
-  public int managementPort() {
-    return java.net.URI.create(server.managementUri()).getPort();
-  }
-
   public Rooms rooms() {
     return server.rooms();
   }

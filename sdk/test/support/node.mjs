@@ -123,8 +123,8 @@ export async function startNode({ env = {}, readyTimeoutMs = 90000 } = {}) {
       child.stderr.on('data', append);
       let gone = false;
       exited.then(() => (gone = true));
-      // /ready is meant to be open to probes; a node with an operator token wants it on /ready
-      // too (OperatorRoutes answers every path of the management port), so the probe sends it
+      // /ready is open to probes; the probe sends the operator token anyway when the node has
+      // one, for nodes built before OperatorRoutes stopped guarding every management path
       const operatorToken = env.PARLEY_OPERATOR_TOKEN;
       const headers = operatorToken ? { Authorization: `Bearer ${operatorToken}` } : {};
       try {

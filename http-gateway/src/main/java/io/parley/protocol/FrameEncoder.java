@@ -164,24 +164,6 @@ public final class FrameEncoder {
     return write(frame);
   }
 
-  /** The body of an HTTP error response. */
-  public String httpError(String code, String field, String message) {
-    ObjectNode body = json.createObjectNode();
-    body.put("code", code);
-    body.put("field", field);
-    body.put("message", message);
-    return write(body);
-  }
-
-  /** An authentication refusal: {@code reason} says which check failed ({@code expired}...). */
-  public String httpAuthError(String code, String reason, String message) {
-    ObjectNode body = json.createObjectNode();
-    body.put("code", code);
-    body.put("reason", reason);
-    body.put("message", message);
-    return write(body);
-  }
-
   /**
    * Tells the client that this node is shutting down: reconnect, to any node, after {@code
    * retryAfter}, resuming from the last version applied. Sent last, just before the close.

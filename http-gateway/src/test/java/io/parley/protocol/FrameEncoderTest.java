@@ -555,21 +555,6 @@ class FrameEncoderTest {
   }
 
   @Test
-  void httpError() {
-    assertEquals(
-        tree("{'code':'not_found','field':'roomId','message':'no such room'}"),
-        parse(encoder.httpError("not_found", "roomId", "no such room")));
-  }
-
-  @Test
-  void httpErrorWithoutField() {
-    JsonNode body = parse(encoder.httpError("internal", null, "boom"));
-    assertEquals("internal", body.get("code").asText());
-    assertTrue(body.get("field").isNull());
-    assertEquals("boom", body.get("message").asText());
-  }
-
-  @Test
   void textIsEscapedAsJson() {
     JsonNode frame =
         parse(encoder.event(1, new RoomEvent.ChatPosted("u", "c", "\"quoted\" </script> \\ ✓", T0)));

@@ -2,10 +2,12 @@ package io.parley.node;
 
 import com.typesafe.config.Config;
 import io.parley.gateway.HttpErrors;
+import io.parley.gateway.RequestToken;
 import io.parley.node.metrics.MetricsRoute;
 import io.parley.room.FanoutStats;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
+import java.util.List;
 import java.util.Optional;
 import java.util.function.Supplier;
 import org.apache.pekko.actor.AbstractExtensionId;
@@ -13,7 +15,6 @@ import org.apache.pekko.actor.ExtendedActorSystem;
 import org.apache.pekko.actor.ExtensionIdProvider;
 import org.apache.pekko.cluster.Cluster;
 import org.apache.pekko.http.javadsl.model.ContentTypes;
-import org.apache.pekko.http.javadsl.model.HttpEntities;
 import org.apache.pekko.http.javadsl.model.HttpHeader;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
 import org.apache.pekko.http.javadsl.model.StatusCode;
@@ -60,6 +61,8 @@ public final class OperatorRoutes extends AbstractExtensionId<OperatorRoutes.Pro
 
   /** The routes. */
   public static final class Provider implements ManagementRouteProvider {
+
+    private static final HttpErrors ERRORS = new HttpErrors();
 
     private final Cluster cluster;
     private final FanoutStats stats;
@@ -109,8 +112,8 @@ public final class OperatorRoutes extends AbstractExtensionId<OperatorRoutes.Pro
           authorization -> {
             Optional<byte[]> presented =
                 authorization
-                    .filter(value -> value.regionMatches(true, 0, "Bearer ", 0, 7))
-                    .map(value -> value.substring(7).trim().getBytes(StandardCharsets.UTF_8));
+                    .flatMap(RequestToken::bearer)
+                    .map(token -> token.getBytes(StandardCharsets.UTF_8));
             // constant time: the comparison must not tell how much of a guess was right
             if (presented.isPresent() && MessageDigest.isEqual(presented.get(), operatorToken.get())) {
               return inner.get();
@@ -141,13 +144,12 @@ public final class OperatorRoutes extends AbstractExtensionId<OperatorRoutes.Pro
 
     private static Route error(StatusCode status, String code, String message) {
       return Directives.complete(
-          HttpResponse.create()
-              .withStatus(status)
-              .addHeader(HttpHeader.parse("WWW-Authenticate", "Bearer realm=\"parley-operator\""))
-              .withEntity(
-                  HttpEntities.create(
-                      ContentTypes.APPLICATION_JSON,
-                      HttpErrors.body(code, null, null, message))));
+          ERRORS.response(
+              status,
+              code,
+              null,
+              message,
+              List.of(HttpHeader.parse("WWW-Authenticate", "Bearer realm=\"parley-operator\""))));
     }
   }
 }

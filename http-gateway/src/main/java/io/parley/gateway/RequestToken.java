@@ -44,11 +44,9 @@ public final class RequestToken {
   public static Found in(HttpRequest request) {
     Optional<HttpHeader> authorization = request.getHeader("Authorization");
     if (authorization.isPresent()) {
-      String value = authorization.get().value().trim();
-      if (!value.regionMatches(true, 0, "Bearer ", 0, 7) || value.substring(7).isBlank()) {
-        return new Unusable("the Authorization header must be: Bearer <token>");
-      }
-      return new Token(value.substring(7).trim());
+      return bearer(authorization.get().value())
+          .<Found>map(Token::new)
+          .orElseGet(() -> new Unusable("the Authorization header must be: Bearer <token>"));
     }
     Optional<String> offered = subprotocolToken(request);
     if (offered.isPresent()) {
@@ -63,6 +61,14 @@ public final class RequestToken {
           : new Token(query.get());
     }
     return new NoToken();
+  }
+
+  /** The token of an {@code Authorization} header value {@code Bearer <token>}, if it is one. */
+  public static Optional<String> bearer(String authorization) {
+    String value = authorization.trim();
+    return value.regionMatches(true, 0, "Bearer ", 0, 7) && !value.substring(7).isBlank()
+        ? Optional.of(value.substring(7).trim())
+        : Optional.empty();
   }
 
   /** Whether the client offered {@link #PROTOCOL}, the one the server then selects. */

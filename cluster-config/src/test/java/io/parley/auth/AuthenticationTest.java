@@ -326,6 +326,30 @@ class AuthenticationTest {
     }
 
     @Test
+    void aRefreshThatNoLongerOpensTheRoomEndsTheConnection() {
+      try (TestClient ann = join(newRoom(), writer("ann"))) {
+        ann.send(json("type", "refresh", "token", token("ann", "Ann", Map.of("lobby", "write"))));
+        assertThat(ann.expect("error").path("code").asText()).isEqualTo("forbidden");
+        ann.awaitClosed();
+      }
+    }
+
+    @Test
+    void anEventStreamEndsWhenItsTokenExpires() {
+      String room = newRoom();
+      String shortLived =
+          Tokens.hs256(Tokens.claims("rex", "Rex", Map.of("team-*", "read"))
+              .expirationTime(Date.from(Instant.now().plusSeconds(2))));
+      try (SseClient events =
+          SseClient.open(
+              URI.create("http://127.0.0.1:" + server.port() + "/v1/rooms/" + room + "/events?access_token=" + shortLived),
+              Optional.empty())) {
+        assertThat(events.nextEvent().data()).as("the snapshot").contains("\"members\"");
+        events.awaitNormalEnd();
+      }
+    }
+
+    @Test
     void withoutARefreshTheConnectionClosesAtExpiryAndTheMemberIsAway() {
       String room = newRoom();
       String shortLived =

@@ -1,26 +1,14 @@
 // The canvas-with-chat example against a real node.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startNode } from '../../sdk/test/support/node.mjs';
-import { join, until } from '../shared/parley.mjs';
-import { tokens } from '../shared/test-tokens.mjs';
+import { until } from '../shared/parley.mjs';
+import { nodeForTests, tokens } from '../shared/test-tokens.mjs';
 import { Canvas, publicRooms, scenario } from './canvas.mjs';
 
-let node;
-const clients = new Set();
-
-before(async () => {
-  node = await startNode();
-});
-
-after(async () => {
-  for (const client of clients) client.close();
-  await node?.dispose();
-});
+const fixture = nodeForTests();
 
 async function canvas(room, userId, name) {
-  const client = await join({ httpUrl: node.httpUrl, tokens, room, userId, name });
-  clients.add(client);
+  const client = await fixture.join(room, userId, name);
   return new Canvas(client);
 }
 
@@ -29,7 +17,7 @@ const inStep = (...canvases) =>
 
 test('the documented scenario: shapes, a move, a delete racing a move (exactly one wins), chat; the room list is skipped on 404', async () => {
   const lines = [];
-  const { rooms, ann, bob, removed, moved, house } = await scenario({ httpUrl: node.httpUrl, tokens, log: (line) => lines.push(line), room: 'canvas-scenario' });
+  const { rooms, ann, bob, removed, moved, house } = await scenario({ httpUrl: fixture.node.httpUrl, tokens, log: (line) => lines.push(line), room: 'canvas-scenario' });
   assert.equal(rooms, null);
   assert.match(lines[0], /no room registry yet .*404.*skipped/);
   assert.deepEqual([removed.status, moved.status].sort(), ['fulfilled', 'rejected'], 'one of the two conflicting changes wins');
@@ -71,7 +59,7 @@ test('concurrent adds and moves of different shapes all apply; both clients conv
 
 test('publicRooms: null on 404 (no registry), the list when the registry answers, an error otherwise', async () => {
   const token = await tokens('ann', 'Ann');
-  assert.equal(await publicRooms({ httpUrl: node.httpUrl, token }), null);
+  assert.equal(await publicRooms({ httpUrl: fixture.node.httpUrl, token }), null);
   const answering = (status, body) => async () => new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } });
   assert.deepEqual(await publicRooms({ httpUrl: 'http://x', token, fetchImpl: answering(200, { rooms: [{ roomId: 'lobby' }] }) }), [{ roomId: 'lobby' }]);
   assert.deepEqual(await publicRooms({ httpUrl: 'http://x', token, fetchImpl: answering(200, [{ roomId: 'a' }]) }), [{ roomId: 'a' }]);

@@ -1,32 +1,20 @@
 // The conflict-resolution example against a real node.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startNode } from '../../sdk/test/support/node.mjs';
-import { join, until } from '../shared/parley.mjs';
-import { tokens } from '../shared/test-tokens.mjs';
+import { until } from '../shared/parley.mjs';
+import { nodeForTests, tokens } from '../shared/test-tokens.mjs';
 import { ResolutionSession, FIELDS, scenario } from './session.mjs';
 
-let node;
-const clients = new Set();
-
-before(async () => {
-  node = await startNode();
-});
-
-after(async () => {
-  for (const client of clients) client.close();
-  await node?.dispose();
-});
+const fixture = nodeForTests();
 
 async function session(room, userId, name) {
-  const client = await join({ httpUrl: node.httpUrl, tokens, room, userId, name });
-  clients.add(client);
+  const client = await fixture.join(room, userId, name);
   return new ResolutionSession(client, FIELDS);
 }
 
 test('the documented scenario: picks, a conflict resolved, a late joiner, and one decision although all three decide at once', async () => {
   const lines = [];
-  const { results, decision, sessions } = await scenario({ httpUrl: node.httpUrl, tokens, log: (line) => lines.push(line), room: 'resolve-scenario' });
+  const { results, decision, sessions } = await scenario({ httpUrl: fixture.node.httpUrl, tokens, log: (line) => lines.push(line), room: 'resolve-scenario' });
   assert.equal(results.filter((r) => r.wrote).length, 1, 'exactly one decision written');
   assert.deepEqual(decision.values, { map: 'dust', mode: '5v5', side: 'ct' });
   for (const result of results) assert.deepEqual(result.decision, decision);
@@ -70,7 +58,6 @@ test('changing a pick takes back the ready flag; the picks of people who left no
   assert.equal(ann.resolvable, false);
 
   bob.client.close(); // leaves: his picks stay in the room but no longer count
-  clients.delete(bob.client);
   await until(() => !ann.client.members.has('bob'));
   assert.equal(ann.status().side.state, 'agreed');
   assert.equal(ann.resolvable, true);

@@ -1,32 +1,20 @@
 // The project/documents example against a real node.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startNode } from '../../sdk/test/support/node.mjs';
-import { join, until } from '../shared/parley.mjs';
-import { tokens } from '../shared/test-tokens.mjs';
+import { until } from '../shared/parley.mjs';
+import { nodeForTests, tokens } from '../shared/test-tokens.mjs';
 import { ProjectSession, scenario } from './project.mjs';
 
-let node;
-const clients = new Set();
-
-before(async () => {
-  node = await startNode();
-});
-
-after(async () => {
-  for (const client of clients) client.close();
-  await node?.dispose();
-});
+const fixture = nodeForTests();
 
 async function session(room, userId, name) {
-  const client = await join({ httpUrl: node.httpUrl, tokens, room, userId, name });
-  clients.add(client);
+  const client = await fixture.join(room, userId, name);
   return new ProjectSession(client);
 }
 
 test('the documented scenario: three document types, who is in which, cursors per document, a new type without a server change', async () => {
   const lines = [];
-  const { sessions } = await scenario({ httpUrl: node.httpUrl, tokens, log: (line) => lines.push(line), room: 'project-scenario' });
+  const { sessions } = await scenario({ httpUrl: fixture.node.httpUrl, tokens, log: (line) => lines.push(line), room: 'project-scenario' });
   const [, , cid] = sessions;
   assert.deepEqual(cid.documents(), {
     spec: { type: 'md', title: 'Specification' },

@@ -1,6 +1,8 @@
-// The examples' tests: tokens signed with the test nodes' secret (sdk/test/support/node.mjs), in
+// The examples' tests: a node per test file, and tokens signed with the test nodes' secret (sdk/test/support/node.mjs), in
 // the shape the examples ask for them: tokens(userId, name, {rooms: 'pattern:level,…'}).
-import { token } from '../../sdk/test/support/node.mjs';
+import { before, after } from 'node:test';
+import { startNode, token } from '../../sdk/test/support/node.mjs';
+import { join } from './parley.mjs';
 
 export function parseRooms(rooms) {
   return Object.fromEntries(
@@ -12,3 +14,28 @@ export function parseRooms(rooms) {
 }
 
 export const tokens = async (userId, name, { rooms } = {}) => token(userId, name, rooms ? { rooms: parseRooms(rooms) } : {});
+
+/**
+ * One node of the jar for a test file, started before its tests and stopped after them with
+ * every client the tests joined: `const room = nodeForTests(); … await room.join(r, 'ann', 'Ann')`.
+ * `options` go to startNode (an environment, say).
+ */
+export function nodeForTests(options) {
+  const clients = new Set();
+  const fixture = {
+    node: null,
+    async join(room, userId, name) {
+      const client = await join({ httpUrl: fixture.node.httpUrl, tokens, room, userId, name });
+      clients.add(client);
+      return client;
+    },
+  };
+  before(async () => {
+    fixture.node = await startNode(options);
+  });
+  after(async () => {
+    for (const client of clients) client.close();
+    await fixture.node?.dispose();
+  });
+  return fixture;
+}

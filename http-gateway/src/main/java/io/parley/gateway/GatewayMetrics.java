@@ -252,55 +252,43 @@ public final class GatewayMetrics {
   // ---- the series
 
   private Counter frameInCounter(String type) {
-    return framesIn.computeIfAbsent(
-        type,
-        t ->
-            Counter.builder("parley.frames.in")
-                .description("Frames received from clients, by type (invalid: refused by the decoder)")
-                .tag("type", t)
-                .register(registry));
+    return tagged(
+        framesIn,
+        "parley.frames.in",
+        "Frames received from clients, by type (invalid: refused by the decoder)",
+        "type",
+        type);
   }
 
   private Counter frameOutCounter(String type) {
-    return framesOut.computeIfAbsent(
-        type,
-        t ->
-            Counter.builder("parley.frames.out")
-                .description("Frames written to clients, by type")
-                .tag("type", t)
-                .register(registry));
+    return tagged(framesOut, "parley.frames.out", "Frames written to clients, by type", "type", type);
   }
 
   private Counter rejectCounter(String code) {
-    return rejects.computeIfAbsent(
-        code,
-        c ->
-            Counter.builder("parley.rejects")
-                .description("Commands rejected (reject frames sent), by code")
-                .tag("code", c)
-                .register(registry));
+    return tagged(
+        rejects, "parley.rejects", "Commands rejected (reject frames sent), by code", "code", code);
   }
 
   private Counter errorCounter(String code) {
-    return errors.computeIfAbsent(
-        code,
-        c ->
-            Counter.builder("parley.errors")
-                .description("Error frames sent to clients, by code")
-                .tag("code", c)
-                .register(registry));
+    return tagged(errors, "parley.errors", "Error frames sent to clients, by code", "code", code);
   }
 
   private Counter authFailureCounter(String reason) {
-    return authFailures.computeIfAbsent(
-        reason,
-        r ->
-            Counter.builder("parley.auth.failures")
-                .description(
-                    "Requests refused before the upgrade or read: 401/503 by token check (reason),"
-                        + " 403 forbidden (room not in the token) or origin_not_allowed")
-                .tag("reason", r)
-                .register(registry));
+    return tagged(
+        authFailures,
+        "parley.auth.failures",
+        "Requests refused before the upgrade or read: 401/503 by token check (reason),"
+            + " 403 forbidden (room not in the token) or origin_not_allowed",
+        "reason",
+        reason);
+  }
+
+  /** The counter {@code name} with one tag, registered once per value and kept in {@code cache}. */
+  private Counter tagged(
+      Map<String, Counter> cache, String name, String description, String tag, String value) {
+    return cache.computeIfAbsent(
+        value,
+        v -> Counter.builder(name).description(description).tag(tag, v).register(registry));
   }
 
   private Counter httpErrorCounter(int status) {

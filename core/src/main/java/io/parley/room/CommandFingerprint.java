@@ -55,6 +55,11 @@ public final class CommandFingerprint {
           public Long postChat(RoomCommand.PostChat c) {
             return chat(c.text());
           }
+
+          @Override
+          public Long setVisibility(RoomCommand.SetVisibility c) {
+            return visibility(new Visibility(c.listed(), c.title()));
+          }
         });
   }
 
@@ -68,6 +73,8 @@ public final class CommandFingerprint {
       return focus(e.document());
     } else if (event instanceof RoomEvent.ChatPosted e) {
       return chat(e.text());
+    } else if (event instanceof RoomEvent.VisibilityChanged e) {
+      return visibility(e.visibility());
     }
     throw new IllegalArgumentException("no fingerprint for " + event.getClass().getName());
   }
@@ -103,6 +110,18 @@ public final class CommandFingerprint {
       out.tag('d');
       out.string(document.get().id());
       out.string(document.get().type());
+    } else {
+      out.tag('-');
+    }
+    return out.fingerprint();
+  }
+
+  private static long visibility(Visibility visibility) {
+    Canonical out = new Canonical('V');
+    out.tag(visibility.listed() ? 'p' : 'x');
+    if (visibility.title().isPresent()) {
+      out.tag('t');
+      out.string(visibility.title().get());
     } else {
       out.tag('-');
     }

@@ -32,6 +32,8 @@ public sealed interface RoomCommand extends CborSerializable {
       R focusDocument(FocusDocument command);
 
       R postChat(PostChat command);
+
+      R setVisibility(SetVisibility command);
     }
   }
 
@@ -130,6 +132,20 @@ public sealed interface RoomCommand extends CborSerializable {
     @Override
     public <R> R accept(Visitor<R> visitor) {
       return visitor.postChat(this);
+    }
+  }
+
+  /** Lists the room in the public registry under {@code title}, or unlists it. */
+  record SetVisibility(
+      String commandId,
+      String sessionId,
+      boolean listed,
+      Optional<String> title,
+      ActorRef<CommandReply> replyTo)
+      implements Durable {
+    @Override
+    public <R> R accept(Visitor<R> visitor) {
+      return visitor.setVisibility(this);
     }
   }
 

@@ -74,6 +74,8 @@ public final class RoomEntity
   /** The latest events, for connections that resume or missed some. */
   private final RecentEvents recentEvents;
 
+  private final RegistryTags registryTags = new RegistryTags();
+
   /** Latest activity per member that changed nothing durable (cursors, pings); memory only. */
   private final Map<String, Instant> lastActivity = new HashMap<>();
 
@@ -180,7 +182,17 @@ public final class RoomEntity
   public EventHandler<RoomState, RoomEvent> eventHandler() {
     return newEventHandlerBuilder()
         .forAnyState()
-        .onAnyEvent((state, event) -> state.apply(event, settings.stateBounds()));
+        .onAnyEvent(
+            (state, event) -> {
+              RoomState next = state.apply(event, settings.stateBounds());
+              registryTags.track(next);
+              return next;
+            });
+  }
+
+  @Override
+  public Set<String> tagsFor(RoomEvent event) {
+    return registryTags.tagsFor(event);
   }
 
   // ---- presence
@@ -338,6 +350,8 @@ public final class RoomEntity
   }
 
   private void checkRecoveredPresence(RoomState state) {
+    // a room recovered from a snapshot alone never ran its event handler
+    registryTags.track(state);
     meters.recovered(state);
     PresenceRecovery.Plan plan = presenceRecovery.start(state, clock.instant(), this::clusterNodes);
     fanout.started(

@@ -27,7 +27,8 @@ import org.apache.pekko.actor.typed.ActorRef;
   @JsonSubTypes.Type(value = RoomEvent.ReadyChanged.class, name = "ready_changed"),
   @JsonSubTypes.Type(value = RoomEvent.DocumentFocused.class, name = "document_focused"),
   @JsonSubTypes.Type(value = RoomEvent.KeysChanged.class, name = "keys_changed"),
-  @JsonSubTypes.Type(value = RoomEvent.ChatPosted.class, name = "chat_posted")
+  @JsonSubTypes.Type(value = RoomEvent.ChatPosted.class, name = "chat_posted"),
+  @JsonSubTypes.Type(value = RoomEvent.VisibilityChanged.class, name = "visibility_changed")
 })
 public sealed interface RoomEvent extends CborSerializable {
   String userId();
@@ -55,6 +56,8 @@ public sealed interface RoomEvent extends CborSerializable {
     R keysChanged(KeysChanged event);
 
     R chatPosted(ChatPosted event);
+
+    R visibilityChanged(VisibilityChanged event);
   }
 
   /**
@@ -186,6 +189,20 @@ public sealed interface RoomEvent extends CborSerializable {
     @Override
     public <R> R accept(Visitor<R> visitor) {
       return visitor.chatPosted(this);
+    }
+  }
+
+  /**
+   * A member made the room public (listed under a title) or private again. {@code members} is
+   * the number of members (online or away) when it happened: the registry lists a room from this
+   * event on, and counts its joins and leaves from there.
+   */
+  record VisibilityChanged(
+      String userId, String commandId, Visibility visibility, int members, Instant at)
+      implements FromCommand {
+    @Override
+    public <R> R accept(Visitor<R> visitor) {
+      return visitor.visibilityChanged(this);
     }
   }
 }

@@ -173,6 +173,11 @@ public final class RoomRules {
                         new Decision.Accept(
                             new RoomEvent.ChatPosted(userId, c.commandId(), c.text(), now)));
           }
+
+          @Override
+          public Decision setVisibility(RoomCommand.SetVisibility c) {
+            return visibility(state, userId, c, now);
+          }
         });
   }
 
@@ -227,6 +232,28 @@ public final class RoomRules {
     }
     return new Decision.Accept(
         new RoomEvent.KeysChanged(userId, command.commandId(), command.ops(), now));
+  }
+
+  /**
+   * A public room needs a title, which is only what it is listed under: a private room has
+   * none. The member count goes with the event so that the registry can count from there.
+   */
+  private Decision visibility(
+      RoomState state, String userId, RoomCommand.SetVisibility command, Instant now) {
+    Optional<Violation> invalid =
+        command.listed()
+            ? validator.title(command.title().orElse(null))
+            : command.title().map(title -> new Violation("title", "only a public room has a title"));
+    if (invalid.isPresent()) {
+      return Decision.reject(RejectCode.VALIDATION, invalid.get().toString());
+    }
+    return new Decision.Accept(
+        new RoomEvent.VisibilityChanged(
+            userId,
+            command.commandId(),
+            new Visibility(command.listed(), command.title()),
+            state.members().size(),
+            now));
   }
 
   private Decision focus(String userId, RoomCommand.FocusDocument command, Instant now) {

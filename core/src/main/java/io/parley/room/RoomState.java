@@ -29,13 +29,16 @@ import org.pcollections.PMap;
  *     carry it and recovery rebuilds it. Absent from snapshots written before it existed: read as
  *     empty. Indexed by author and id ({@link AppliedCommands}), and shared between successive
  *     states like the keys.
+ * @param visibility whether the room is listed in the public registry; private in snapshots
+ *     written before it existed
  */
 public record RoomState(
     long version,
     Map<String, Member> members,
     Map<String, KeyEntry> keys,
     List<ChatMessage> chat,
-    List<AppliedCommand> appliedCommands)
+    List<AppliedCommand> appliedCommands,
+    Visibility visibility)
     implements CborSerializable {
 
   /** How much of the room's history the state keeps; from {@link RoomSettings}. */
@@ -46,6 +49,17 @@ public record RoomState(
     keys = keys instanceof PMap ? keys : HashTreePMap.from(keys);
     chat = List.copyOf(chat);
     appliedCommands = AppliedCommands.of(appliedCommands);
+    visibility = visibility == null ? Visibility.PRIVATE : visibility;
+  }
+
+  /** A private room's state. */
+  public RoomState(
+      long version,
+      Map<String, Member> members,
+      Map<String, KeyEntry> keys,
+      List<ChatMessage> chat,
+      List<AppliedCommand> appliedCommands) {
+    this(version, members, keys, chat, appliedCommands, Visibility.PRIVATE);
   }
 
   /** A state that remembers no commands (as the gateway's tests build them). */
@@ -150,6 +164,12 @@ public record RoomState(
           public RoomState chatPosted(RoomEvent.ChatPosted e) {
             return withChat(next, e, chatHistory);
           }
+
+          @Override
+          public RoomState visibilityChanged(RoomEvent.VisibilityChanged e) {
+            return new RoomState(
+                next, touched(e.userId(), e.at()), keys, chat, appliedCommands, e.visibility());
+          }
         });
   }
 
@@ -173,7 +193,7 @@ public record RoomState(
             updated.put(userId, member.seenAt(at));
           }
         });
-    return new RoomState(version, updated, keys, chat, appliedCommands);
+    return new RoomState(version, updated, keys, chat, appliedCommands, visibility);
   }
 
   private Member requireMember(String userId) {
@@ -187,13 +207,13 @@ public record RoomState(
   private RoomState withMember(long next, Member member) {
     Map<String, Member> updated = new HashMap<>(members);
     updated.put(member.userId(), member);
-    return new RoomState(next, updated, keys, chat, appliedCommands);
+    return new RoomState(next, updated, keys, chat, appliedCommands, visibility);
   }
 
   private RoomState withoutMember(long next, String userId) {
     Map<String, Member> updated = new HashMap<>(members);
     updated.remove(userId);
-    return new RoomState(next, updated, keys, chat, appliedCommands);
+    return new RoomState(next, updated, keys, chat, appliedCommands, visibility);
   }
 
   private RoomState withKeys(long next, RoomEvent.KeysChanged e) {
@@ -205,7 +225,8 @@ public record RoomState(
         updated = updated.minus(op.key());
       }
     }
-    return new RoomState(next, touched(e.userId(), e.at()), updated, chat, appliedCommands);
+    return new RoomState(
+        next, touched(e.userId(), e.at()), updated, chat, appliedCommands, visibility);
   }
 
   private RoomState withChat(long next, RoomEvent.ChatPosted e, int chatHistory) {
@@ -215,7 +236,8 @@ public record RoomState(
     if (chatHistory > 0) {
       updated.add(new ChatMessage(e.commandId(), e.userId(), e.text(), e.at(), next));
     }
-    return new RoomState(next, touched(e.userId(), e.at()), keys, updated, appliedCommands);
+    return new RoomState(
+        next, touched(e.userId(), e.at()), keys, updated, appliedCommands, visibility);
   }
 
   /**
@@ -226,13 +248,18 @@ public record RoomState(
     if (limit <= 0) {
       return appliedCommands.isEmpty()
           ? this
-          : new RoomState(version, members, keys, chat, List.of());
+          : new RoomState(version, members, keys, chat, List.of(), visibility);
     }
     AppliedCommand applied =
         new AppliedCommand(
             event.userId(), event.commandId(), version, CommandFingerprint.of(event));
     return new RoomState(
-        version, members, keys, chat, ((AppliedCommands) appliedCommands).plus(applied, limit));
+        version,
+        members,
+        keys,
+        chat,
+        ((AppliedCommands) appliedCommands).plus(applied, limit),
+        visibility);
   }
 
   private Map<String, Member> touched(String userId, Instant at) {

@@ -12,7 +12,8 @@ public record FieldLimits(
     int batchMaxOps,
     int chatMaxLength,
     int documentIdMaxLength,
-    int documentTypeMaxLength) {
+    int documentTypeMaxLength,
+    int titleMaxLength) {
 
   public static FieldLimits fromConfig(Config limits) {
     return new FieldLimits(
@@ -24,6 +25,7 @@ public record FieldLimits(
         limits.getInt("batch-max-ops"),
         limits.getInt("chat-max-length"),
         limits.getInt("document-id-max-length"),
-        limits.getInt("document-type-max-length"));
+        limits.getInt("document-type-max-length"),
+        limits.getInt("title-max-length"));
   }
 }

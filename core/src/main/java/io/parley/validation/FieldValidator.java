@@ -81,6 +81,20 @@ public final class FieldValidator {
     return plainText("name", value, false);
   }
 
+  /** The title a room is listed under when public. */
+  public Optional<Violation> title(String value) {
+    if (value == null) {
+      return violation("title", "is required to make the room public");
+    }
+    if (value.isBlank()) {
+      return violation("title", "must not be blank");
+    }
+    if (value.length() > limits.titleMaxLength()) {
+      return violation("title", "is longer than " + limits.titleMaxLength() + " characters");
+    }
+    return plainText("title", value, false);
+  }
+
   public Optional<Violation> color(String value) {
     if (value == null || !COLOR.matcher(value).matches()) {
       return violation("color", "must be a colour written #rrggbb in hexadecimal, like #1e90ff");

@@ -84,7 +84,9 @@ class CommandFingerprintTest {
             new RoomCommand.SetReady("c2", "s", true, null),
             new RoomCommand.FocusDocument("c3", "s", Optional.of(new DocumentFocus("doc-1", "canvas")), null),
             new RoomCommand.FocusDocument("c4", "s", Optional.empty(), null),
-            new RoomCommand.PostChat("c5", "s", "hello 😀", null));
+            new RoomCommand.PostChat("c5", "s", "hello 😀", null),
+            new RoomCommand.SetVisibility("c6", "s", true, Optional.of("Planning"), null),
+            new RoomCommand.SetVisibility("c7", "s", false, Optional.empty(), null));
     Set<Class<?>> kinds = new HashSet<>();
     for (RoomCommand.Durable command : commands) {
       RoomEvent event = ((Decision.Accept) rules.durable(room, command, NOW)).event();

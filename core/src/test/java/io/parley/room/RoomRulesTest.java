@@ -784,4 +784,61 @@ class RoomRulesTest {
       accepted(change("a1", set("k", nested(LIMITS.valueMaxDepth()))));
     }
   }
+
+  @Nested
+  class Visibility {
+
+    private Decision visibility(RoomState room, boolean listed, String title) {
+      return visibility(room, "v1", listed, title);
+    }
+
+    private Decision visibility(RoomState room, String id, boolean listed, String title) {
+      return RULES.durable(
+          room,
+          new RoomCommand.SetVisibility(id, "a1", listed, Optional.ofNullable(title), null),
+          NOW);
+    }
+
+    @Test
+    void aPublicRoomIsListedUnderItsTitleWithItsMemberCount() {
+      RoomEvent.VisibilityChanged event =
+          assertInstanceOf(
+              RoomEvent.VisibilityChanged.class, accepted(visibility(ROOM, true, "Planning")));
+
+      assertEquals(new io.parley.room.Visibility(true, Optional.of("Planning")), event.visibility());
+      assertEquals(2, event.members());
+      assertEquals("alice", event.userId());
+      assertEquals(
+          event.visibility(), ROOM.apply(event, BOUNDS).visibility(), "the state keeps the setting");
+    }
+
+    @Test
+    void aPublicRoomNeedsAValidTitle() {
+      assertValidationError(visibility(ROOM, true, null), "title: is required to make the room public");
+      assertValidationError(visibility(ROOM, true, " "), "title: must not be blank");
+      assertValidationError(
+          visibility(ROOM, true, "t".repeat(LIMITS.titleMaxLength() + 1)),
+          "title: is longer than " + LIMITS.titleMaxLength() + " characters");
+      rejected(visibility(ROOM, true, "a\u0007bell"), RejectCode.VALIDATION);
+    }
+
+    @Test
+    void aRoomMadePrivateAgainHasNoTitle() {
+      RoomState listed = ROOM.apply(accepted(visibility(ROOM, true, "Planning")), BOUNDS);
+
+      RoomEvent event = accepted(visibility(listed, "v2", false, null));
+
+      assertEquals(io.parley.room.Visibility.PRIVATE, listed.apply(event, BOUNDS).visibility());
+      assertValidationError(
+          visibility(listed, "v3", false, "Old plans"), "title: only a public room has a title");
+    }
+
+    @Test
+    void theSameSettingUnderTheSameIdIsARetryAndAnotherOneIsRefused() {
+      RoomState listed = ROOM.apply(accepted(visibility(ROOM, true, "Planning")), BOUNDS);
+
+      assertInstanceOf(Decision.Duplicate.class, visibility(listed, true, "Planning"));
+      rejected(visibility(listed, true, "Other"), RejectCode.ID_REUSED);
+    }
+  }
 }

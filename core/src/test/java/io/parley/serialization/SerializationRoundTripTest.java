@@ -24,6 +24,7 @@ import io.parley.room.RoomCommand;
 import io.parley.room.RoomEvent;
 import io.parley.room.RoomState;
 import io.parley.room.RoomUpdate;
+import io.parley.room.Visibility;
 import io.parley.room.SessionInbox;
 import io.parley.room.SessionReply;
 import io.parley.testing.TestConfig;
@@ -162,7 +163,8 @@ class SerializationRoundTripTest {
         List.of(
             new ChatMessage("m1", "alice", "hello\nworld", T1, 40),
             new ChatMessage("m2", "bob", "\uD83D\uDE00", T2, 41)),
-        appliedCommands());
+        appliedCommands(),
+        new Visibility(true, Optional.of("Design review \uD83D\uDE00")));
   }
 
   /** The window of remembered commands, oldest first; the same id from two users included. */
@@ -190,7 +192,10 @@ class SerializationRoundTripTest {
         new RoomEvent.DocumentFocused("bob", "f1", Optional.of(new DocumentFocus("doc:42", "text+md")), T1),
         new RoomEvent.DocumentFocused("bob", "f2", Optional.empty(), T1),
         new RoomEvent.KeysChanged("bob", "c1", allKindsOfOps(), T1),
-        new RoomEvent.ChatPosted("bob", "m1", "hi <b>there</b>\n\tsecond line", T2));
+        new RoomEvent.ChatPosted("bob", "m1", "hi <b>there</b>\n\tsecond line", T2),
+        new RoomEvent.VisibilityChanged(
+            "bob", "v1", new Visibility(true, Optional.of("Planning")), 3, T2),
+        new RoomEvent.VisibilityChanged("bob", "v2", Visibility.PRIVATE, 0, T2));
   }
 
   private List<Object> samples() {
@@ -213,6 +218,8 @@ class SerializationRoundTripTest {
     samples.add(new RoomCommand.FocusDocument("f1", "a1", Optional.of(new DocumentFocus("doc-1", "canvas")), replyTo));
     samples.add(new RoomCommand.FocusDocument("f2", "a1", Optional.empty(), replyTo));
     samples.add(new RoomCommand.PostChat("m1", "a1", "hello", replyTo));
+    samples.add(new RoomCommand.SetVisibility("v1", "a1", true, Optional.of("Planning"), replyTo));
+    samples.add(new RoomCommand.SetVisibility("v2", "a1", false, Optional.empty(), replyTo));
     samples.add(new RoomCommand.Kick("k1", "bob", replyTo));
     samples.add(new RoomCommand.CloseRoom("x1", replyTo));
     samples.add(new RoomCommand.MoveCursor("a1", 10.25, -3.5, Optional.of("doc-1")));
@@ -398,7 +405,34 @@ class SerializationRoundTripTest {
             .get();
 
     assertEquals(
-        new RoomState(state.version(), state.members(), state.keys(), state.chat(), List.of()), read);
+        new RoomState(
+            state.version(),
+            state.members(),
+            state.keys(),
+            state.chat(),
+            List.of(),
+            state.visibility()),
+        read);
+  }
+
+  /** A snapshot written before rooms could be public reads as a private room. */
+  @Test
+  void aRoomStateWithoutVisibilityReadsAsPrivate() throws Exception {
+    RoomState state = fullState();
+    Serializer serializer = serialization().findSerializerFor(state);
+    ObjectMapper cbor = new ObjectMapper(new CBORFactory());
+    ObjectNode tree = (ObjectNode) cbor.readTree(serialization().serialize(state).get());
+    assertTrue(tree.has("visibility"), () -> "fields: " + tree);
+    tree.remove("visibility");
+    byte[] old = cbor.writeValueAsBytes(tree);
+
+    Object read =
+        serialization()
+            .deserialize(old, serializer.identifier(), Serializers.manifestFor(serializer, state))
+            .get();
+
+    assertEquals(Visibility.PRIVATE, ((RoomState) read).visibility());
+    assertEquals(state.appliedCommands(), ((RoomState) read).appliedCommands());
   }
 
   /**

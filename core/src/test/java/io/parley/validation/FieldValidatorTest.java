@@ -38,7 +38,8 @@ class FieldValidatorTest {
           /* batchMaxOps */ 5,
           /* chatMaxLength */ 20,
           /* documentIdMaxLength */ 16,
-          /* documentTypeMaxLength */ 8);
+          /* documentTypeMaxLength */ 8,
+          /* titleMaxLength */ 18);
 
   private static final FieldValidator V = new FieldValidator(LIMITS);
   private static final String TOO_LARGE =
@@ -64,7 +65,7 @@ class FieldValidatorTest {
 
   @Test
   void referenceConfHasTheDocumentedDefaults() {
-    assertEquals(new FieldLimits(64, 64, 128, 8192, 16, 64, 2000, 128, 32), TestConfig.defaultLimits());
+    assertEquals(new FieldLimits(64, 64, 128, 8192, 16, 64, 2000, 128, 32, 100), TestConfig.defaultLimits());
   }
 
   @Test
@@ -322,6 +323,15 @@ class FieldValidatorTest {
   void chatLengthLimitIsInclusive() {
     assertValid(V.chatText("c".repeat(20)));
     assertViolation("text", "is longer than 20 characters", V.chatText("c".repeat(21)));
+  }
+
+  @Test
+  void aTitleIsRequiredPlainTextWithinItsOwnLimit() {
+    assertValid(V.title("t".repeat(18)));
+    assertViolation("title", "is longer than 18 characters", V.title("t".repeat(19)));
+    assertViolation("title", "is required to make the room public", V.title(null));
+    assertViolation("title", "must not be blank", V.title("  "));
+    assertTrue(V.title("two\nlines").isPresent(), "a title is one line");
   }
 
   // ---- numbers and batches

@@ -5,7 +5,8 @@ import io.parley.protocol.ClientFrame;
 /**
  * The permission each frame needs. Reading and being a member ({@code hello}, {@code ping},
  * {@code leave}, a {@code refresh}) and the member's own presence ({@code ready}, {@code focus})
- * need {@code read}; changing state, chatting and cursors need {@code write}; kicking a member
+ * need {@code read}; changing state, chatting, making the room public or private and cursors
+ * need {@code write}; kicking a member
  * and closing the room need {@code admin}.
  */
 public final class FramePermission {
@@ -19,6 +20,7 @@ public final class FramePermission {
     boolean writes =
         frame instanceof ClientFrame.ChangeKeys
             || frame instanceof ClientFrame.Chat
+            || frame instanceof ClientFrame.Visibility
             || frame instanceof ClientFrame.Cursor;
     return writes ? Permission.WRITE : Permission.READ;
   }

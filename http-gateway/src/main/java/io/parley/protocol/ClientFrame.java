@@ -90,6 +90,14 @@ public sealed interface ClientFrame {
     }
   }
 
+  /** {@code visibility}: list the room in the public registry under a title, or unlist it. */
+  record Visibility(String id, boolean listed, Optional<String> title) implements Command {
+    @Override
+    public RoomCommand toRoom(String sessionId, ActorRef<CommandReply> replyTo) {
+      return new RoomCommand.SetVisibility(id, sessionId, listed, title, replyTo);
+    }
+  }
+
   /** An administrator removes a member: its sessions end, it leaves ({@code admin} only). */
   record Kick(String id, String userId) implements Command {
     @Override

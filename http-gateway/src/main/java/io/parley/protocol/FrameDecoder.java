@@ -32,7 +32,7 @@ public final class FrameDecoder {
   private static final int ENVELOPE_DEPTH = 4;
 
   /** The frame types, as a message about an unknown one lists them. */
-  private static final String TYPES = "hello, set, delete, batch, ready, focus, chat, cursor, ping and leave";
+  private static final String TYPES = "hello, set, delete, batch, ready, focus, chat, visibility, cursor, ping and leave";
 
   /** Reads the id of a frame that failed to parse ({@link #idIn}). */
   private static final JsonFactory STREAMING =
@@ -119,6 +119,8 @@ public final class FrameDecoder {
         return focus(root);
       case "chat":
         return chat(root);
+      case "visibility":
+        return visibility(root);
       case "cursor":
         return cursor(root);
       case "ping":
@@ -288,6 +290,19 @@ public final class FrameDecoder {
     String text = text(root, "text");
     check(validator.chatText(text));
     return new ClientFrame.Chat(id, text);
+  }
+
+  /** A public room needs a title; a private one has none. */
+  private ClientFrame.Visibility visibility(JsonNode root) {
+    String id = commandId(root);
+    boolean listed = bool(root, "public");
+    Optional<String> title = optionalText(root, "title");
+    if (listed) {
+      check(validator.title(title.orElse(null)));
+    } else if (title.isPresent()) {
+      throw new InvalidField(new Violation("title", "only a public room has a title"));
+    }
+    return new ClientFrame.Visibility(id, listed, title);
   }
 
   private ClientFrame.Cursor cursor(JsonNode root) {

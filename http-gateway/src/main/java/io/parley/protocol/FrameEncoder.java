@@ -13,6 +13,7 @@ import io.parley.ratelimit.RetryAfter;
 import io.parley.room.RejectCode;
 import io.parley.room.RoomEvent;
 import io.parley.room.RoomState;
+import io.parley.room.Visibility;
 import io.parley.room.RoomUpdate;
 import java.io.UncheckedIOException;
 import java.time.Duration;
@@ -222,7 +223,13 @@ public final class FrameEncoder {
         .forEach(entry -> keys.set(entry.getKey(), keyEntry(entry.getValue())));
     ArrayNode chat = snapshot.putArray("chat");
     state.chat().forEach(message -> chat.add(chatMessage(message)));
+    putVisibility(snapshot.putObject("visibility"), state.visibility());
     return snapshot;
+  }
+
+  private static void putVisibility(ObjectNode node, Visibility visibility) {
+    node.put("public", visibility.listed());
+    node.put("title", visibility.title().orElse(null));
   }
 
   private ArrayNode members(RoomState state) {
@@ -346,6 +353,13 @@ public final class FrameEncoder {
           "message",
           chatMessage(new ChatMessage(e.commandId(), e.userId(), e.text(), e.at(), version)));
       return "chat.posted";
+    }
+
+    @Override
+    public String visibilityChanged(RoomEvent.VisibilityChanged e) {
+      frame.put("id", e.commandId());
+      putVisibility(frame, e.visibility());
+      return "room.visibility";
     }
 
     private void sessionStarted(RoomEvent.SessionStarted e) {

@@ -271,6 +271,45 @@ class FrameDecoderTest {
     }
 
     @Test
+    void visibility() {
+      assertEquals(
+          new ClientFrame.Visibility("v1", true, Optional.of("Planning")),
+          decoded(j("{'type':'visibility','id':'v1','public':true,'title':'Planning'}")));
+      assertEquals(
+          new ClientFrame.Visibility("v2", false, Optional.empty()),
+          decoded(j("{'type':'visibility','id':'v2','public':false}")));
+      assertEquals(
+          new ClientFrame.Visibility("v3", false, Optional.empty()),
+          decoded(j("{'type':'visibility','id':'v3','public':false,'title':null}")));
+    }
+
+    @Test
+    void aPublicRoomNeedsATitleAndAPrivateOneHasNone() {
+      assertMalformed(
+          "title",
+          "is required to make the room public",
+          "{'type':'visibility','id':'v1','public':true}");
+      assertMalformed(
+          "title",
+          "only a public room has a title",
+          "{'type':'visibility','id':'v1','public':false,'title':'Planning'}");
+      assertMalformed(
+          "public", "is required (true or false)", "{'type':'visibility','id':'v1','title':'P'}");
+      assertMalformed(
+          "title",
+          "is longer than 100 characters",
+          "{'type':'visibility','id':'v1','public':true,'title':'" + "t".repeat(101) + "'}");
+    }
+
+    private void assertMalformed(String field, String message, String frame) {
+      DecodeResult.Malformed result = malformed(j(frame));
+      assertEquals(ErrorCode.INVALID_FIELD, result.code());
+      assertEquals(Optional.of(field), result.field());
+      assertEquals(message, result.message());
+      assertEquals(Optional.of("v1"), result.id(), "the error names the command");
+    }
+
+    @Test
     void chatOfExactlyTheMaximumLength() {
       String text = "x".repeat(2000);
       assertEquals(

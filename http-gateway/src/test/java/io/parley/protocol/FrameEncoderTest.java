@@ -16,6 +16,7 @@ import io.parley.room.KeyOp;
 import io.parley.room.RejectCode;
 import io.parley.room.RoomEvent;
 import io.parley.room.RoomState;
+import io.parley.room.Visibility;
 import io.parley.room.RoomUpdate;
 import java.time.Duration;
 import java.time.Instant;
@@ -189,7 +190,19 @@ class FrameEncoderTest {
       JsonNode frame = parse(encoder.welcome("r", "s", "u", RoomState.empty(), HEARTBEAT, GRANT));
       assertEquals(0, frame.get("version").asLong());
       assertEquals(
-          tree("{'version':0,'members':[],'state':{},'chat':[]}"), frame.get("snapshot"));
+          tree(
+              "{'version':0,'members':[],'state':{},'chat':[],"
+                  + "'visibility':{'public':false,'title':null}}"),
+          frame.get("snapshot"));
+    }
+
+    @Test
+    void ofAPublicRoom() {
+      RoomState listed =
+          new RoomState(
+              3, Map.of(), Map.of(), List.of(), List.of(), new Visibility(true, Optional.of("Plan")));
+      JsonNode frame = parse(encoder.welcome("r", "s", "u", listed, HEARTBEAT, GRANT));
+      assertEquals(tree("{'public':true,'title':'Plan'}"), frame.get("snapshot").get("visibility"));
     }
   }
 
@@ -352,6 +365,25 @@ class FrameEncoderTest {
     }
 
     @Test
+    void visibilityChanged() {
+      JsonNode listed =
+          event(
+              14,
+              new RoomEvent.VisibilityChanged(
+                  "amy", "v-1", new Visibility(true, Optional.of("Planning")), 3, T2));
+      JsonNode unlisted =
+          event(15, new RoomEvent.VisibilityChanged("amy", "v-2", Visibility.PRIVATE, 3, T2));
+
+      assertEquals("room.visibility", listed.get("kind").asText());
+      assertEquals("v-1", listed.get("id").asText());
+      assertTrue(listed.get("public").asBoolean());
+      assertEquals("Planning", listed.get("title").asText());
+      assertFalse(unlisted.get("public").asBoolean());
+      assertTrue(unlisted.get("title").isNull());
+      assertFalse(listed.has("members"), "the member count is the registry's, not the clients'");
+    }
+
+    @Test
     void everyEventTypeHasAWireKind() {
       // The tests above cover one event per kind; a new event type must come with a kind.
       Set<String> tested =
@@ -364,7 +396,8 @@ class FrameEncoderTest {
               "ReadyChanged",
               "DocumentFocused",
               "KeysChanged",
-              "ChatPosted");
+              "ChatPosted",
+              "VisibilityChanged");
       assertEquals(tested, concreteSubtypes(RoomEvent.class));
     }
 
@@ -392,7 +425,8 @@ class FrameEncoderTest {
               new RoomEvent.ReadyChanged("u", "c", true, T0),
               new RoomEvent.DocumentFocused("u", "c", Optional.empty(), T0),
               new RoomEvent.KeysChanged("u", "c", List.of(), T0),
-              new RoomEvent.ChatPosted("u", "c", "t", T0));
+              new RoomEvent.ChatPosted("u", "c", "t", T0),
+              new RoomEvent.VisibilityChanged("u", "c", Visibility.PRIVATE, 0, T0));
       Set<String> kinds =
           events.stream()
               .map(event -> parse(encoder.event(1, event)).path("kind").asText())

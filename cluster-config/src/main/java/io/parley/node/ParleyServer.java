@@ -9,6 +9,7 @@ import io.parley.gateway.ClientRoutes;
 import io.parley.gateway.EncodedUpdates;
 import io.parley.gateway.EventStreams;
 import io.parley.gateway.GatewayDrain;
+import io.parley.gateway.PublicRoomRoutes;
 import io.parley.gateway.GatewayMetrics;
 import io.parley.gateway.HttpErrorHandling;
 import io.parley.gateway.HttpErrors;
@@ -21,6 +22,7 @@ import io.parley.node.health.Draining;
 import io.parley.node.logging.NodeLogContext;
 import io.parley.node.metrics.NodeMeters;
 import io.parley.persistence.JournalDatabase;
+import io.parley.registry.PublicRoomRegistry;
 import io.parley.persistence.LiveRoomEvents;
 import io.parley.persistence.RoomHistory;
 import io.parley.protocol.FrameDecoder;
@@ -115,6 +117,7 @@ public final class ParleyServer {
       JournalOwnership.guard(system, database);
       GatewayDrain drain = new GatewayDrain(gateway);
       Rooms rooms = Rooms.start(system, roomSettings);
+      PublicRoomRegistry registry = PublicRoomRegistry.start(system, database);
       spawner.spawn(rooms.overloadResponder(system), "room-overload").toCompletableFuture().get();
       ActorRef<FanoutMessage> fanout =
           spawner
@@ -154,7 +157,16 @@ public final class ParleyServer {
               authentication,
               GatewayMetrics.of(system));
       // made once: Pekko's directives ask for the inner route at every request
-      Route served = Directives.concat(new ClientRoutes().routes(), routes.routes());
+      PublicRoomRoutes publicRooms =
+          new PublicRoomRoutes(
+              registry,
+              registry.settings(),
+              validator,
+              encoder,
+              authentication,
+              GatewayMetrics.of(system));
+      Route served =
+          Directives.concat(new ClientRoutes().routes(), publicRooms.routes(), routes.routes());
       ServerBinding binding =
           Http.get(system)
               .newServerAt(gateway.host(), gateway.port())

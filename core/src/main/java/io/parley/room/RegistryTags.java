@@ -14,10 +14,10 @@ import java.util.Set;
  * difference, because only a {@code VisibilityChanged} changes the visibility, and it is always
  * tagged.
  */
-final class RegistryTags {
+public final class RegistryTags {
 
   /** The tag the registry's projection reads. */
-  static final String TAG = "public-rooms";
+  public static final String TAG = "public-rooms";
 
   private static final Set<String> TAGGED = Set.of(TAG);
 

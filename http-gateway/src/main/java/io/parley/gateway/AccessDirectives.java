@@ -46,21 +46,8 @@ public final class AccessDirectives extends AllDirectives {
     if (!authentication.required()) {
       return inner.apply(RoomAccess.unauthenticated());
     }
-    return extractRequest(
-        request -> {
-          RequestToken.Found found = RequestToken.in(request);
-          if (found instanceof RequestToken.NoToken) {
-            return unauthenticated(AuthFailure.MISSING_TOKEN, "a token is required: " + WHERE);
-          }
-          if (found instanceof RequestToken.Unusable unusable) {
-            return unauthenticated(AuthFailure.MALFORMED_TOKEN, unusable.message());
-          }
-          Verification verification =
-              authentication.verify(((RequestToken.Token) found).token());
-          if (verification instanceof Verification.Invalid invalid) {
-            return unauthenticated(invalid.reason(), invalid.message());
-          }
-          Identity identity = ((Verification.Valid) verification).identity();
+    return verified(
+        identity -> {
           Optional<Permission> permission = identity.rooms().forRoom(roomId);
           if (permission.isEmpty()) {
             metrics.authFailure("forbidden");
@@ -78,6 +65,33 @@ public final class AccessDirectives extends AllDirectives {
                         + ")"));
           }
           return inner.apply(RoomAccess.of(identity, permission.get()));
+        });
+  }
+
+  /**
+   * Runs {@code inner} once the request has a valid token, whichever rooms it opens: for what is
+   * about no room in particular. Without authentication, at once.
+   */
+  public Route authenticated(Supplier<Route> inner) {
+    return authentication.required() ? verified(identity -> inner.get()) : inner.get();
+  }
+
+  private Route verified(Function<Identity, Route> inner) {
+    return extractRequest(
+        request -> {
+          RequestToken.Found found = RequestToken.in(request);
+          if (found instanceof RequestToken.NoToken) {
+            return unauthenticated(AuthFailure.MISSING_TOKEN, "a token is required: " + WHERE);
+          }
+          if (found instanceof RequestToken.Unusable unusable) {
+            return unauthenticated(AuthFailure.MALFORMED_TOKEN, unusable.message());
+          }
+          Verification verification =
+              authentication.verify(((RequestToken.Token) found).token());
+          if (verification instanceof Verification.Invalid invalid) {
+            return unauthenticated(invalid.reason(), invalid.message());
+          }
+          return inner.apply(((Verification.Valid) verification).identity());
         });
   }
 

@@ -6,6 +6,8 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.parley.presence.DocumentFocus;
 import io.parley.presence.Member;
+import io.parley.registry.PublicRoom;
+import io.parley.registry.PublicRoomPage;
 import io.parley.room.ChatMessage;
 import io.parley.room.KeyEntry;
 import io.parley.room.KeyOp;
@@ -203,6 +205,22 @@ public final class FrameEncoder {
     document.put("roomId", roomId);
     document.put("version", state.version());
     document.set("members", members(state));
+    return write(document);
+  }
+
+  /** A page of the public room registry, as {@code GET /v1/rooms?public=true} returns it. */
+  public String publicRooms(PublicRoomPage page) {
+    ObjectNode document = json.createObjectNode();
+    ArrayNode rooms = document.putArray("rooms");
+    for (PublicRoom room : page.rooms()) {
+      rooms
+          .addObject()
+          .put("roomId", room.roomId())
+          .put("title", room.title())
+          .put("members", room.members())
+          .put("lastActivity", room.lastActivity().toString());
+    }
+    document.put("next", page.next().orElse(null));
     return write(document);
   }
 

@@ -3,6 +3,8 @@ package io.parley.persistence;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import java.nio.file.Path;
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
@@ -21,15 +23,17 @@ public final class JournalDatabase {
   static final String SHARED_DB = "parley";
 
   public enum Kind {
-    H2("org.h2.Driver", "slick.jdbc.H2Profile$"),
-    POSTGRESQL("org.postgresql.Driver", "slick.jdbc.PostgresProfile$");
+    H2("org.h2.Driver", "slick.jdbc.H2Profile$", "h2-dialect"),
+    POSTGRESQL("org.postgresql.Driver", "slick.jdbc.PostgresProfile$", "postgres-dialect");
 
     private final String driver;
     private final String slickProfile;
+    private final String projectionDialect;
 
-    Kind(String driver, String slickProfile) {
+    Kind(String driver, String slickProfile, String projectionDialect) {
       this.driver = driver;
       this.slickProfile = slickProfile;
+      this.projectionDialect = projectionDialect;
     }
 
     String migrationFolder() {
@@ -112,6 +116,21 @@ public final class JournalDatabase {
     return DriverManager.getConnection(url, user, password);
   }
 
+  /**
+   * A connection pool of its own, for a read side that must not wait behind the journal's
+   * writes; the caller closes it.
+   */
+  public HikariDataSource pool(String name, int size) {
+    HikariConfig config = new HikariConfig();
+    config.setPoolName(name);
+    config.setJdbcUrl(url);
+    config.setUsername(user);
+    config.setPassword(password);
+    config.setMaximumPoolSize(size);
+    config.setMinimumIdle(1);
+    return new HikariDataSource(config);
+  }
+
   /** Applies the pending migrations of this database's kind and returns how many ran. */
   public int migrate() {
     MigrateResult result =
@@ -124,8 +143,8 @@ public final class JournalDatabase {
   }
 
   /**
-   * The Pekko Persistence JDBC settings that point every plugin at this database; to be placed
-   * above the node's configuration.
+   * The Pekko Persistence JDBC settings that point every plugin at this database, and Pekko
+   * Projection JDBC's dialect for it; to be placed above the node's configuration.
    */
   public Config pekkoConfig() {
     String prefix = "pekko-persistence-jdbc.shared-databases." + SHARED_DB;
@@ -139,7 +158,8 @@ public final class JournalDatabase {
             prefix + ".db.numThreads", poolSize,
             prefix + ".db.maxConnections", poolSize,
             prefix + ".db.minConnections", 1,
-            prefix + ".db.connectionPool", "HikariCP"));
+            prefix + ".db.connectionPool", "HikariCP",
+            "pekko.projection.jdbc.dialect", kind.projectionDialect));
   }
 
   /** The URL as it may appear in logs: any password parameter masked. */

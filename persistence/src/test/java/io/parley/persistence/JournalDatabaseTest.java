@@ -141,7 +141,7 @@ class JournalDatabaseTest {
 
     @Test
     void migratesOnceThenHasNothingToDo() throws SQLException {
-      assertEquals(2, database.migrate(), "first start applies V1 and V2");
+      assertEquals(3, database.migrate(), "first start applies V1 to V3");
       assertEquals(0, database.migrate(), "second start applies nothing");
 
       assertTrue(Files.exists(dataDir.resolve("parley.mv.db")), "database file in the data dir");
@@ -159,7 +159,7 @@ class JournalDatabaseTest {
 
     @Test
     void aSecondInstanceOnTheSameDataDirSeesTheMigratedSchema() {
-      assertEquals(2, database.migrate());
+      assertEquals(3, database.migrate());
       JournalDatabase again = JournalDatabase.fromConfig(config(dataDir.toString(), "", ""));
       assertEquals(database.url(), again.url());
       assertEquals(0, again.migrate());
@@ -227,7 +227,7 @@ class JournalDatabaseTest {
     @Test
     void migratesOnceThenHasNothingToDo() throws SQLException {
       JournalDatabase database = database();
-      assertEquals(2, database.migrate(), "first start applies V1 and V2");
+      assertEquals(3, database.migrate(), "first start applies V1 to V3");
       assertEquals(0, database.migrate(), "second start applies nothing");
 
       try (Connection connection = admin()) {
@@ -241,12 +241,12 @@ class JournalDatabaseTest {
                 "SELECT version, success FROM " + schema + ".flyway_schema_history"
                     + " WHERE version IS NOT NULL ORDER BY installed_rank")) {
           try (ResultSet rows = query.executeQuery()) {
-            for (String version : List.of("1", "2")) {
+            for (String version : List.of("1", "2", "3")) {
               assertTrue(rows.next());
               assertEquals(version, rows.getString(1));
               assertTrue(rows.getBoolean(2));
             }
-            assertFalse(rows.next(), "exactly two versioned migrations");
+            assertFalse(rows.next(), "exactly three versioned migrations");
           }
         }
       }
@@ -258,7 +258,7 @@ class JournalDatabaseTest {
       JournalDatabase database =
           JournalDatabase.fromConfig(
               config("unused", SERVER + "?currentSchema=" + missing, USER));
-      assertEquals(2, database.migrate());
+      assertEquals(3, database.migrate());
       try (Connection connection = admin()) {
         Set<String> tables = tables(connection, missing);
         assertTrue(tables.containsAll(JOURNAL_TABLES), "tables: " + tables);
@@ -269,7 +269,7 @@ class JournalDatabaseTest {
 
     @Test
     void migratedTablesTakeAJournalRowAndCascadeTags() throws SQLException {
-      assertEquals(2, database().migrate());
+      assertEquals(3, database().migrate());
       try (Connection connection =
               DriverManager.getConnection(SERVER + "?currentSchema=" + schema, USER, "");
           Statement statement = connection.createStatement()) {

@@ -133,7 +133,7 @@ class OldEventsTest {
     settings.put("parley.database.password", "");
     Config base = ConfigFactory.parseMap(settings).withFallback(ConfigFactory.load()).resolve();
     database = JournalDatabase.fromConfig(base);
-    assertEquals(2, database.migrate()); // V1 journal, V2 parley_journal_owner
+    assertEquals(3, database.migrate()); // V1 journal, V2 journal owner, V3 registry
 
     Config config =
         database

@@ -5,12 +5,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import io.parley.testing.LocalCluster;
 import io.parley.testing.Management;
 import io.parley.testing.ParleyNode;
 import io.parley.testing.RawHttp;
 import io.parley.testing.TestClient;
 import io.parley.testing.Tokens;
 import java.net.URI;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -21,6 +23,7 @@ import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The admin API on the management port (docs/OPERATIONS.md, "Admin API"), black-box on a node
@@ -279,6 +282,49 @@ class AdminApiTest {
 
         JsonNode again = call(port, "POST", "/admin/drain", OPERATOR, 202);
         assertThat(again.path("alreadyDraining").asBoolean()).isTrue();
+      }
+    }
+  }
+
+  /**
+   * Two nodes (processes of their own, development mode: the operator routes are open without a
+   * token there): the cluster-wide listing names the node of each room, and a room on the other
+   * node is inspected and moderated through this node's management port.
+   */
+  @Nested
+  class AcrossTwoNodes {
+
+    @TempDir Path work;
+
+    @Test
+    void theClusterListingNamesEachRoomsNodeAndAnyNodeActsOnAnyRoom() {
+      try (LocalCluster cluster = LocalCluster.start(work, 2, Map.of(), Map.of())) {
+        String here = cluster.roomOn(0, "adm-here");
+        String there = cluster.roomOn(1, "adm-there");
+        try (TestClient ann = TestClient.join(cluster.port(0), here, "ann", "Ann");
+            TestClient bob = TestClient.join(cluster.port(0), there, "bob", "Bob");
+            TestClient cid = TestClient.join(cluster.port(1), there, "cid", "Cid")) {
+          int port = cluster.managementPort(0);
+          String node0 = "pekko://parley@127.0.0.1:" + cluster.remotePort(0);
+          String node1 = "pekko://parley@127.0.0.1:" + cluster.remotePort(1);
+
+          JsonNode local = call(port, "GET", "/admin/rooms", Map.of(), 200);
+          assertThat(local.path("rooms").findValuesAsText("roomId")).contains(here).doesNotContain(there);
+          JsonNode all = call(port, "GET", "/admin/rooms?scope=cluster", Map.of(), 200);
+          Map<String, String> nodes = new HashMap<>();
+          all.path("rooms").forEach(room -> nodes.put(room.path("roomId").asText(), room.path("node").asText()));
+          assertThat(nodes).containsEntry(here, node0).containsEntry(there, node1);
+
+          JsonNode inspected = call(port, "GET", "/admin/rooms/" + there, Map.of(), 200);
+          assertThat(inspected.path("node").asText()).isEqualTo(node1);
+          Map<String, String> sessionNodes = new HashMap<>();
+          inspected.path("members").forEach(member -> sessionNodes.put(member.path("userId").asText(), member.at("/sessions/0/node").asText()));
+          assertThat(sessionNodes).containsEntry("bob", node0).containsEntry("cid", node1);
+
+          call(port, "POST", "/admin/rooms/" + there + "/members/bob/kick", Map.of(), 200);
+          assertThat(bob.expect("error").path("code").asText()).isEqualTo("kicked");
+          assertThat(cid.expectEvent("member.left").path("reason").asText()).isEqualTo("kicked");
+        }
       }
     }
   }

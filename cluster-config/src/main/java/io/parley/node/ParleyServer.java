@@ -1,6 +1,9 @@
 package io.parley.node;
 
 import com.typesafe.config.Config;
+import io.parley.admin.AdminSettings;
+import io.parley.admin.AdminTargets;
+import io.parley.admin.RoomDirectory;
 import io.parley.auth.AuthSettings;
 import io.parley.auth.Authentication;
 import io.parley.cluster.ClusterFormation;
@@ -177,6 +180,14 @@ public final class ParleyServer {
               .toCompletableFuture()
               .get();
       GracefulShutdown.register(system, binding, drain, gateway.drainTimeout());
+      spawner
+          .spawn(
+              RoomDirectory.create(rooms, AdminSettings.fromConfig(parley).askTimeout()),
+              "room-directory")
+          .toCompletableFuture()
+          .get();
+      AdminTargets.get(system)
+          .attach(new AdminTargets.Node(rooms, drain, authentication, validator));
       logAuthentication(authentication, binding);
       logStartAndStop(system, node, binding, managementUri, database, authentication);
       return new ParleyServer(system, rooms, binding, managementUri);

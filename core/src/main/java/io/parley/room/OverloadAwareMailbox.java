@@ -8,9 +8,12 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import org.apache.pekko.actor.ActorCell;
 import org.apache.pekko.actor.ActorRef;
 import org.apache.pekko.actor.ActorSystem;
 import org.apache.pekko.actor.DeadLetter;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.Adapter;
 import org.apache.pekko.dispatch.Envelope;
 import org.apache.pekko.dispatch.MailboxType;
 import org.apache.pekko.dispatch.MessageQueue;
@@ -72,6 +75,15 @@ public final class OverloadAwareMailbox
         owner.isDefined() ? owner.get().path().name() : "?",
         system.isDefined() ? system.get().deadLetters() : null,
         system.isDefined() ? RoomMetrics.of(system.get()) : RoomMetrics.unregistered());
+  }
+
+  /**
+   * The messages waiting in the mailbox of the actor of {@code context}, called from within that
+   * actor. Typed actors have no API for their mailbox; their classic cell has (and its count is
+   * this queue's for a room, a plain queue's elsewhere, e.g. in tests).
+   */
+  static int depth(ActorContext<?> context) {
+    return ((ActorCell) Adapter.toClassic(context)).mailbox().numberOfMessages();
   }
 
   /**

@@ -178,6 +178,12 @@ public sealed interface RoomCommand extends CborSerializable {
   record GetSnapshot(ActorRef<RoomState> replyTo) implements RoomCommand {}
 
   /**
+   * An operator's look at the running room (the admin API): answered like a read, after the
+   * presence check of a start; changes nothing.
+   */
+  record Inspect(ActorRef<RoomInspection> replyTo) implements RoomCommand {}
+
+  /**
    * Asks for the events after {@code afterVersion} that a connection missed (it resumed, or saw
    * a gap); answered with {@link SessionReply.Missed}.
    */

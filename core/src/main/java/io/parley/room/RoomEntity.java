@@ -166,6 +166,7 @@ public final class RoomEntity
         .onCommand(
             RoomCommand.RecoveryWatchesChecked.class, afterBatch(this::onRecoveryWatchesChecked))
         .onCommand(RoomCommand.GetSnapshot.class, afterPresenceCheck(this::onGetSnapshot))
+        .onCommand(RoomCommand.Inspect.class, afterPresenceCheck(this::onInspect))
         .onCommand(RoomCommand.Durable.class, this::onDurable)
         .onCommand(RoomCommand.WriteBatch.class, this::onWriteBatch)
         .onCommand(RoomCommand.Replay.class, this::onReplay)
@@ -425,6 +426,18 @@ public final class RoomEntity
   private ReplyEffect<RoomEvent, RoomState> onGetSnapshot(
       RoomState state, RoomCommand.GetSnapshot command) {
     return Effect().reply(command.replyTo(), state.withActivity(lastActivity));
+  }
+
+  private ReplyEffect<RoomEvent, RoomState> onInspect(
+      RoomState state, RoomCommand.Inspect command) {
+    return Effect()
+        .reply(
+            command.replyTo(),
+            RoomInspection.of(
+                roomId,
+                context.getSystem().address(),
+                state.withActivity(lastActivity),
+                OverloadAwareMailbox.depth(context)));
   }
 
   private ReplyEffect<RoomEvent, RoomState> onReplay(RoomState state, RoomCommand.Replay command) {

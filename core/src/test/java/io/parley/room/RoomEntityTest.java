@@ -994,6 +994,35 @@ class RoomEntityTest {
     }
 
     @Test
+    void anInspectionShowsMembersSessionsTheirNodeAndTheSizesAndChangesNothing() {
+      join("s-bob-2", "bob");
+      run(r -> new RoomCommand.ChangeKeys("c1", "s-alice", List.of(set("title", JSON.textNode("héllo"))), r));
+      run(r -> new RoomCommand.PostChat("m1", "s-bob", "hi", r));
+      int journalled = journal().size();
+
+      var inspected = room.<RoomInspection>runCommand(RoomCommand.Inspect::new);
+
+      RoomInspection inspection = inspected.reply();
+      String node = kit.system().address().toString();
+      assertEquals(roomId, inspection.roomId());
+      assertEquals(node, inspection.node());
+      assertEquals(5, inspection.version());
+      assertEquals(List.of("alice", "bob"), inspection.members().stream().map(RoomInspection.MemberView::userId).toList());
+      RoomInspection.MemberView bobView = inspection.members().get(1);
+      assertEquals("online", bobView.status());
+      assertEquals(
+          List.of(new RoomInspection.SessionView("s-bob", node, NOW), new RoomInspection.SessionView("s-bob-2", node, NOW)),
+          bobView.sessions());
+      assertEquals(1, inspection.keyCount());
+      // "title" (5 bytes) and "héllo" as JSON: two quotes and 6 UTF-8 bytes
+      assertEquals(5 + 8, inspection.keyBytes());
+      assertEquals(1, inspection.chatCount());
+      assertEquals(0, inspection.mailboxDepth());
+      assertTrue(inspected.events().isEmpty());
+      assertEquals(journalled, journal().size());
+    }
+
+    @Test
     void everySessionReceivesEveryEventOnceWithContiguousVersions() {
       TestProbe<SessionInbox> bobPhone = join("s-bob-2", "bob");
       List<RoomEvent> persisted = new ArrayList<>();

@@ -22,6 +22,7 @@ import io.parley.room.KeyOp;
 import io.parley.room.RejectCode;
 import io.parley.room.RoomCommand;
 import io.parley.room.RoomEvent;
+import io.parley.room.RoomInspection;
 import io.parley.room.RoomState;
 import io.parley.room.RoomUpdate;
 import io.parley.room.Visibility;
@@ -225,6 +226,35 @@ class SerializationRoundTripTest {
     samples.add(new RoomCommand.MoveCursor("a1", 10.25, -3.5, Optional.of("doc-1")));
     samples.add(new RoomCommand.MoveCursor("a1", 0, Double.MAX_VALUE, Optional.empty()));
     samples.add(new RoomCommand.GetSnapshot(stateReplyTo));
+    samples.add(new RoomCommand.Inspect(kit.<RoomInspection>createTestProbe(RoomInspection.class).getRef()));
+    samples.add(
+        new RoomInspection(
+            "r1",
+            "pekko://parley@10.0.0.1:25520",
+            7,
+            List.of(
+                new RoomInspection.MemberView(
+                    "alice",
+                    "Alice",
+                    "away",
+                    Instant.parse("2025-01-02T03:04:05Z"),
+                    Instant.parse("2025-01-02T03:04:06Z"),
+                    Optional.of(Instant.parse("2025-01-02T03:04:06Z")),
+                    List.of()),
+                new RoomInspection.MemberView(
+                    "bob",
+                    "Bob",
+                    "online",
+                    Instant.parse("2025-01-02T03:04:05Z"),
+                    Instant.parse("2025-01-02T03:04:05Z"),
+                    Optional.empty(),
+                    List.of(
+                        new RoomInspection.SessionView(
+                            "b1", "pekko://parley@10.0.0.2:25520", Instant.parse("2025-01-02T03:04:05Z"))))),
+            3,
+            418,
+            2,
+            0));
     samples.add(new RoomCommand.Replay(7, connection));
     // events, alone and as delivered to the connections
     long version = 1;

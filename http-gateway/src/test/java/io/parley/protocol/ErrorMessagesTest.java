@@ -107,11 +107,11 @@ class ErrorMessagesTest {
         frame("null", "a frame must be a JSON object, not null"),
         frame("true", "a frame must be a JSON object, not true"),
         // type
-        field("{'id':'c1'}", "type", "is required (one of hello, set, delete, batch, ready, focus, chat, cursor, ping and leave)"),
+        field("{'id':'c1'}", "type", "is required (one of hello, set, delete, batch, ready, focus, chat, visibility, cursor, ping and leave)"),
         field("{'type':1}", "type", "must be a string, not a number"),
         field("{'type':null}", "type", "must be a string, not null"),
         field("{'type':{'a':'b'}}", "type", "must be a string, not an object"),
-        field("{'type':'shout'}", "type", "unknown frame type 'shout': the types are hello, set, delete, batch, ready, focus, chat, cursor, ping and leave"),
+        field("{'type':'shout'}", "type", "unknown frame type 'shout': the types are hello, set, delete, batch, ready, focus, chat, visibility, cursor, ping and leave"),
         // hello
         // a hello without userId or name is the connection's to judge: a token may give them
         // (HelloIdentityTest)

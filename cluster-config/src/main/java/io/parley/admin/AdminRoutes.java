@@ -1,6 +1,7 @@
 package io.parley.admin;
 
 import io.parley.gateway.HttpErrors;
+import io.parley.gateway.PageSize;
 import io.parley.node.OperatorCredential;
 import io.parley.node.health.Draining;
 import io.parley.room.CommandReply;
@@ -109,7 +110,9 @@ public final class AdminRoutes extends AllDirectives {
                     parameterOptional(
                         "after",
                         after -> {
-                          Optional<Integer> pageSize = pageSize(limit);
+                          Optional<Integer> pageSize =
+                              PageSize.of(
+                                  limit, settings.defaultPageSize(), settings.maxPageSize());
                           if (pageSize.isEmpty()) {
                             return badRequest(
                                 "limit",
@@ -139,18 +142,6 @@ public final class AdminRoutes extends AllDirectives {
                           }
                           return badRequest("scope", "scope must be node or cluster");
                         })));
-  }
-
-  private Optional<Integer> pageSize(Optional<String> limit) {
-    if (limit.isEmpty()) {
-      return Optional.of(settings.defaultPageSize());
-    }
-    try {
-      int value = Integer.parseInt(limit.get());
-      return value >= 1 && value <= settings.maxPageSize() ? Optional.of(value) : Optional.empty();
-    } catch (NumberFormatException e) {
-      return Optional.empty();
-    }
   }
 
   private Route inspect(AdminTargets.Node node, String roomId) {

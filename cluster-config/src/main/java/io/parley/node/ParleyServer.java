@@ -22,6 +22,7 @@ import io.parley.gateway.Spawner;
 import io.parley.gateway.WebSocketConnections;
 import io.parley.limits.ConnectionLimiter;
 import io.parley.node.health.Draining;
+import io.parley.node.logging.ConsoleToLog;
 import io.parley.node.logging.NodeLogContext;
 import io.parley.node.metrics.NodeMeters;
 import io.parley.persistence.JournalDatabase;
@@ -84,6 +85,10 @@ public final class ParleyServer {
    * on failure nothing is left running.
    */
   public static ParleyServer start(Config config) {
+    return ConsoleToLog.during(() -> startNode(config));
+  }
+
+  private static ParleyServer startNode(Config config) {
     JournalDatabase database = JournalDatabase.fromConfig(config);
     // before anything starts: a configuration unsafe to run refuses here
     AuthSettings authSettings = AuthSettings.fromConfig(config.getConfig("parley"));

@@ -81,7 +81,8 @@ public final class PublicRoomRoutes extends AllDirectives {
     if (badAfter.isPresent()) {
       return badRequest(badAfter.get());
     }
-    Optional<Integer> size = pageSize(limit);
+    Optional<Integer> size =
+        PageSize.of(limit, settings.defaultPageSize(), settings.maxPageSize());
     if (size.isEmpty()) {
       return badRequest(
           new Violation("limit", "must be a whole number from 1 to " + settings.maxPageSize()));
@@ -94,18 +95,6 @@ public final class PublicRoomRoutes extends AllDirectives {
                     .withEntity(
                         HttpEntities.create(
                             ContentTypes.APPLICATION_JSON, encoder.publicRooms(page)))));
-  }
-
-  private Optional<Integer> pageSize(Optional<String> limit) {
-    if (limit.isEmpty()) {
-      return Optional.of(settings.defaultPageSize());
-    }
-    try {
-      int size = Integer.parseInt(limit.get());
-      return size >= 1 && size <= settings.maxPageSize() ? Optional.of(size) : Optional.empty();
-    } catch (NumberFormatException e) {
-      return Optional.empty();
-    }
   }
 
   private Route badRequest(Violation violation) {

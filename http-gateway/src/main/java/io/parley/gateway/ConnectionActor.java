@@ -305,7 +305,8 @@ public final class ConnectionActor {
             refused -> {
               out.offerLast(
                   encoder.joinRefused(
-                      refused.code().wireName() + ": " + refused.message(), refused.retryAfter()));
+                      refused.code().wireName() + ": " + refused.message(), refused.retryAfter()),
+                  CloseStatus.forError(ErrorCode.JOIN_REFUSED));
               return closing();
             })
         .onMessage(
@@ -571,7 +572,7 @@ public final class ConnectionActor {
   private Behavior<SessionInbox> onTokenExpired(TokenExpired expired) {
     context.getLog().info("closing a connection whose token expired");
     return loseSessionAndClose(
-        error(ErrorCode.TOKEN_EXPIRED, "the token expired; connect again with a new one"));
+        ErrorCode.TOKEN_EXPIRED, "the token expired; connect again with a new one");
   }
 
   /**
@@ -594,8 +595,7 @@ public final class ConnectionActor {
     Optional<Permission> permission = identity.rooms().forRoom(roomId);
     if (permission.isEmpty()) {
       context.getLog().info("closing a connection whose refreshed token no longer opens the room");
-      return loseSessionAndClose(
-          error(ErrorCode.FORBIDDEN, "the new token does not open this room"));
+      return loseSessionAndClose(ErrorCode.FORBIDDEN, "the new token does not open this room");
     }
     access = RoomAccess.of(identity, permission.get());
     scheduleExpiry();
@@ -618,7 +618,7 @@ public final class ConnectionActor {
     String message =
         "more than " + settings.invalidFramesMax() + " invalid frames within "
             + settings.invalidFramesWindow().toSeconds() + " s";
-    return loseSessionAndClose(error(ErrorCode.POLICY_VIOLATION, message));
+    return loseSessionAndClose(ErrorCode.POLICY_VIOLATION, message);
   }
 
   private Behavior<SessionInbox> onCommand(ClientFrame.Command command) {
@@ -778,9 +778,7 @@ public final class ConnectionActor {
     }
     context.getLog().info("closing connection idle for {}", settings.idleTimeout());
     return loseSessionAndClose(
-        error(
-            ErrorCode.IDLE_TIMEOUT,
-            "nothing received for " + settings.idleTimeout().toSeconds() + " s"));
+        ErrorCode.IDLE_TIMEOUT, "nothing received for " + settings.idleTimeout().toSeconds() + " s");
   }
 
   // ---- closing
@@ -790,9 +788,8 @@ public final class ConnectionActor {
     meters.slowConsumer();
     context.getLog().info("closing a connection that does not keep up ({} frames queued)", out.size());
     return loseSessionAndClose(
-        error(
-            ErrorCode.SLOW_CONSUMER,
-            "the client did not read fast enough; resume from the last version applied"));
+        ErrorCode.SLOW_CONSUMER,
+        "the client did not read fast enough; resume from the last version applied");
   }
 
   /**
@@ -802,18 +799,25 @@ public final class ConnectionActor {
    * not be applied; the client sends them again after it resumed, as after any lost connection.
    */
   private Behavior<SessionInbox> reconnect(Reconnect reconnect) {
-    return loseSessionAndClose(encoder.reconnect(GatewayDrain.REASON, reconnect.retryAfter()));
+    return loseSessionAndClose(
+        encoder.reconnect(GatewayDrain.REASON, reconnect.retryAfter()),
+        CloseStatus.NODE_SHUTTING_DOWN);
+  }
+
+  private Behavior<SessionInbox> loseSessionAndClose(ErrorCode code, String message) {
+    return loseSessionAndClose(error(code, message), CloseStatus.forError(code));
   }
 
   /**
    * Ends the session, if a hello opened one, as lost (its member is away for the grace period,
-   * and the client resumes), then closes after {@code lastFrame}, which says why.
+   * and the client resumes), then closes with {@code status} after {@code lastFrame}, which says
+   * why.
    */
-  private Behavior<SessionInbox> loseSessionAndClose(String lastFrame) {
+  private Behavior<SessionInbox> loseSessionAndClose(String lastFrame, CloseStatus status) {
     if (userId != null) {
       room.tell(new RoomCommand.CloseSession(sessionId, RoomCommand.SessionEnd.LOST));
     }
-    out.offerLast(lastFrame);
+    out.offerLast(lastFrame, status);
     return closing();
   }
 
@@ -844,7 +848,7 @@ public final class ConnectionActor {
 
   /** The frame that says why goes out after everything already queued, then the close. */
   private Behavior<SessionInbox> closeWithError(ErrorCode code, String message) {
-    out.offerLast(error(code, message));
+    out.offerLast(error(code, message), CloseStatus.forError(code));
     return closing();
   }
 

@@ -27,7 +27,7 @@ final class OutboundQueue {
   private final int capacity;
   private final Source<String, NotUsed> frames;
   private final SharedKillSwitch queuedFrames = KillSwitches.shared("outbound-queued-frames");
-  private final AtomicReference<String> lastFrame = new AtomicReference<>();
+  private final AtomicReference<LastFrame> lastFrame = new AtomicReference<>();
   private final AtomicBoolean closed = new AtomicBoolean();
   private final Executor afterDrainTimeout;
 
@@ -64,7 +64,9 @@ final class OutboundQueue {
   }
 
   private Source<String, NotUsed> lastFrameIfAny() {
-    return Optional.ofNullable(lastFrame.get()).map(Source::single).orElseGet(Source::empty);
+    return Optional.ofNullable(lastFrame.get())
+        .map(last -> Source.single(last.frame()))
+        .orElseGet(Source::empty);
   }
 
   /** Queues a frame; false when the queue is full (the client is not keeping up). */
@@ -72,9 +74,18 @@ final class OutboundQueue {
     return queue.offer(frame) == QueueOfferResult.enqueued();
   }
 
-  /** Sets the frame that explains why the connection closes; the first one set wins. */
-  void offerLast(String frame) {
-    lastFrame.compareAndSet(null, frame);
+  /**
+   * Sets the frame that explains why the connection closes, and the status of the close that
+   * follows it; the first one set wins.
+   */
+  void offerLast(String frame, CloseStatus status) {
+    lastFrame.compareAndSet(null, new LastFrame(frame, status));
+  }
+
+  /** The status to close with once the frames are written: the last frame's, else normal. */
+  CloseStatus closeStatus() {
+    LastFrame last = lastFrame.get();
+    return last == null ? CloseStatus.NORMAL : last.status();
   }
 
   /** Frames queued and not yet written. */
@@ -88,7 +99,7 @@ final class OutboundQueue {
 
   /**
    * Ends the stream after the frames already queued and the last frame; the socket then closes
-   * normally. A client that has not read the queued frames by the drain timeout loses them (it
+   * with {@link #closeStatus()}. A client that has not read the queued frames by the drain timeout loses them (it
    * resumes from the last version it applied) but still gets the last frame before the close.
    * Safe to call from any thread, more than once.
    */
@@ -104,4 +115,6 @@ final class OutboundQueue {
     }
     afterDrainTimeout.execute(queuedFrames::shutdown);
   }
+
+  private record LastFrame(String frame, CloseStatus status) {}
 }

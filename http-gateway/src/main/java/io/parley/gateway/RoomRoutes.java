@@ -213,14 +213,15 @@ public final class RoomRoutes extends AllDirectives {
                         admission.refusal().orElse("connection limit"));
                   }
                   return onComplete(
-                      connections.connect(roomId, admission.lease().get(), granted),
-                      connection ->
-                          connection.isSuccess()
-                              ? complete(
-                                  offersProtocol
-                                      ? upgrade.handleMessagesWith(
-                                          connection.get(), RequestToken.PROTOCOL)
-                                      : upgrade.handleMessagesWith(connection.get()))
+                      connections.connect(
+                          upgrade,
+                          offersProtocol ? Optional.of(RequestToken.PROTOCOL) : Optional.empty(),
+                          roomId,
+                          admission.lease().get(),
+                          granted),
+                      response ->
+                          response.isSuccess()
+                              ? complete(response.get())
                               : error(
                                   StatusCodes.SERVICE_UNAVAILABLE,
                                   "unavailable",

@@ -10,7 +10,6 @@ import io.parley.protocol.FrameDecoder;
 import io.parley.protocol.FrameEncoder;
 import io.parley.room.Rooms;
 import io.parley.room.SessionInbox;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.Optional;
 import java.util.UUID;
@@ -19,16 +18,16 @@ import java.util.concurrent.CompletionStage;
 import org.apache.pekko.NotUsed;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
-import org.apache.pekko.http.javadsl.model.ws.Message;
-import org.apache.pekko.http.javadsl.model.ws.TextMessage;
+import org.apache.pekko.http.javadsl.model.HttpResponse;
+import org.apache.pekko.http.javadsl.model.ws.WebSocketUpgrade;
 import org.apache.pekko.stream.javadsl.Flow;
 import org.apache.pekko.stream.javadsl.Sink;
-import org.apache.pekko.stream.javadsl.Source;
 import org.apache.pekko.stream.typed.javadsl.ActorSink;
 
 /**
- * Builds the stream of one WebSocket: inbound text frames, size-checked and decoded, go to a new
- * {@link ConnectionActor}; what the actor sends goes out through a bounded queue.
+ * Builds the stream of one WebSocket: inbound messages, size-checked ({@link FrameLevelWebSocket})
+ * and decoded, go to a new {@link ConnectionActor}; what the actor sends goes out through a
+ * bounded queue.
  */
 public final class WebSocketConnections {
 
@@ -43,6 +42,7 @@ public final class WebSocketConnections {
   private final GatewayDrain drain;
   private final Authentication authentication;
   private final GatewayMetrics metrics;
+  private final FrameLevelWebSocket frameLevel;
 
   public WebSocketConnections(
       ActorSystem<?> system,
@@ -66,21 +66,32 @@ public final class WebSocketConnections {
     this.drain = drain;
     this.authentication = authentication;
     this.metrics = GatewayMetrics.of(system);
+    this.frameLevel = new FrameLevelWebSocket(system, settings.maxFrameBytes());
   }
 
   /**
-   * The flow of a new connection to {@code roomId}, whose id is already validated, with the
-   * access its token gave it.
+   * The response that upgrades a request for {@code roomId}, whose id is already validated, to a
+   * WebSocket with the access its token gave it; it fails, releasing the lease, if no connection
+   * actor could be started.
    *
    * <p>The two directions are not coupled the way {@code Flow.fromSinkAndSourceCoupled} couples
    * them: that cancels the outbound side, and drops the frames still queued for the client, the
    * moment the inbound side ends, which it does when the connection actor stops. Here the end of
    * the inbound side (the client closed, or the actor stopped) closes the outbound queue instead:
-   * the client gets what is queued and the frame saying why, and the queue's drain timeout bounds
-   * how long that may take.
+   * the client gets what is queued and the frame saying why, then the close with its status, and
+   * the queue's drain timeout bounds how long that may take.
    */
-  public CompletionStage<Flow<Message, Message, NotUsed>> connect(
-      String roomId, ConnectionLimiter.Lease lease, RoomAccess access) {
+  public CompletionStage<HttpResponse> connect(
+      WebSocketUpgrade upgrade,
+      Optional<String> subprotocol,
+      String roomId,
+      ConnectionLimiter.Lease lease,
+      RoomAccess access) {
+    if (!FrameLevelWebSocket.servesFrames(upgrade)) {
+      lease.release();
+      return CompletableFuture.failedFuture(
+          new IllegalStateException("this Pekko HTTP does not serve WebSocket frames"));
+    }
     OutboundQueue queue =
         OutboundQueue.open(system, settings.outboundBufferFrames(), settings.closeDrainTimeout());
     return spawner
@@ -105,21 +116,22 @@ public final class WebSocketConnections {
                 lease.release();
                 throw new IllegalStateException("no connection actor could be started", failure);
               }
-              return flow(connection, queue, lease);
+              return frameLevel.handle(
+                  upgrade, flow(connection, queue, lease), queue::closeStatus, subprotocol);
             },
             system.executionContext());
   }
 
-  private Flow<Message, Message, NotUsed> flow(
+  private Flow<InboundMessage, String, NotUsed> flow(
       ActorRef<SessionInbox> connection, OutboundQueue queue, ConnectionLimiter.Lease lease) {
-    Sink<Message, NotUsed> inbound =
-        Flow.<Message>create()
+    Sink<InboundMessage, NotUsed> inbound =
+        Flow.<InboundMessage>create()
             .watchTermination(
                 (notUsed, done) -> {
                   done.whenCompleteAsync((ok, failure) -> queue.close(), system.executionContext());
                   return NotUsed.getInstance();
                 })
-            .mapAsync(1, this::read)
+            .map(this::read)
             .map(metrics::frameIn)
             .to(
                 ActorSink.actorRefWithBackpressure(
@@ -129,9 +141,7 @@ public final class WebSocketConnections {
                     ConnectionActor.Ack.INSTANCE,
                     new ConnectionActor.StreamEnded(),
                     ConnectionActor.StreamFailed::new));
-    Source<Message, NotUsed> frames =
-        queue.frames().map(metrics::frameOut).map(text -> (Message) TextMessage.create(text));
-    return Flow.fromSinkAndSource(inbound, frames)
+    return Flow.fromSinkAndSource(inbound, queue.frames().map(metrics::frameOut))
         .watchTermination(
             (notUsed, done) -> {
               // only a socket that is really open is told to reconnect when the node drains
@@ -148,76 +158,18 @@ public final class WebSocketConnections {
             });
   }
 
-  /**
-   * Reads a whole frame, never holding more than the frame limit of it in memory. Callbacks on
-   * Pekko's futures name the dispatcher: without an executor they would go to the common pool
-   * (see {@code CommonPool}).
-   */
-  private CompletionStage<DecodeResult> read(Message message) {
-    if (!message.isText()) {
-      return message
-          .asBinaryMessage()
-          .getStreamedData()
-          .runWith(Sink.ignore(), system)
-          .thenApplyAsync(
-              done -> tooLarge("binary frames are not supported; send JSON text frames"),
-              system.executionContext());
+  /** A whole message, already bounded by the frame limit ({@link MessageAssembler}). */
+  private DecodeResult read(InboundMessage message) {
+    if (message instanceof InboundMessage.Text text) {
+      return decoder.decode(text.text());
     }
-    TextMessage text = message.asTextMessage();
-    if (text.isStrict()) {
-      String strict = text.getStrictText();
-      return CompletableFuture.completedFuture(
-          exceedsLimit(strict) ? tooLarge(limitMessage()) : decoder.decode(strict));
-    }
-    return text.getStreamedText()
-        .runWith(
-            Sink.fold(
-                new BoundedText(settings.maxFrameBytes()), BoundedText::append),
-            system)
-        .thenApplyAsync(
-            collected ->
-                collected.overflowed() ? tooLarge(limitMessage()) : decoder.decode(collected.text()),
-            system.executionContext());
+    return switch ((InboundMessage.Refused) message) {
+      case BINARY -> badFrame("binary frames are not supported; send JSON text frames");
+      case TOO_LARGE -> badFrame("frame larger than " + settings.maxFrameBytes() + " bytes");
+    };
   }
 
-  private boolean exceedsLimit(String text) {
-    return text.length() > settings.maxFrameBytes()
-        || (text.length() * 3L > settings.maxFrameBytes()
-            && text.getBytes(StandardCharsets.UTF_8).length > settings.maxFrameBytes());
-  }
-
-  private String limitMessage() {
-    return "frame larger than " + settings.maxFrameBytes() + " bytes";
-  }
-
-  private static DecodeResult tooLarge(String message) {
+  private static DecodeResult badFrame(String message) {
     return new DecodeResult.Malformed(ErrorCode.BAD_FRAME, Optional.empty(), message, Optional.empty());
-  }
-
-  /** Collects a streamed text frame up to a limit, then only counts what follows. */
-  private static final class BoundedText {
-    private final int limit;
-    private final StringBuilder text = new StringBuilder();
-    private long bytes;
-
-    BoundedText(int limit) {
-      this.limit = limit;
-    }
-
-    BoundedText append(String chunk) {
-      bytes += chunk.getBytes(StandardCharsets.UTF_8).length;
-      if (bytes <= limit) {
-        text.append(chunk);
-      }
-      return this;
-    }
-
-    boolean overflowed() {
-      return bytes > limit;
-    }
-
-    String text() {
-      return text.toString();
-    }
   }
 }

@@ -2,6 +2,7 @@ package io.parley.gateway;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.parley.protocol.ErrorCode;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -57,7 +58,7 @@ class OutboundQueueTest {
     }
     // Beyond the queue, the stream holds a few frames in flight, as the socket does.
     assertThat(accepted).hasSizeBetween(4, 20);
-    queue.offerLast("error: slow_consumer");
+    queue.offerLast("error: slow_consumer", CloseStatus.forError(ErrorCode.SLOW_CONSUMER));
     queue.close();
 
     TestSubscriber.Probe<String> client = client(queue);
@@ -77,7 +78,7 @@ class OutboundQueueTest {
     for (int i = 0; i < 4; i++) {
       assertThat(queue.offer("frame " + i)).isTrue();
     }
-    queue.offerLast("error: slow_consumer");
+    queue.offerLast("error: slow_consumer", CloseStatus.forError(ErrorCode.SLOW_CONSUMER));
     queue.close();
     TestSubscriber.Probe<String> client = client(queue);
     client.request(1);

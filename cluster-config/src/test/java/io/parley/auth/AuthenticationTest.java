@@ -273,12 +273,12 @@ class AuthenticationTest {
         impostor.send(json("type", "hello", "userId", "ann", "name", "Ann"));
         JsonNode refused = impostor.expect("error");
         assertThat(refused.path("code").asText()).isEqualTo("identity_mismatch");
-        impostor.awaitClosed();
+        assertThat(impostor.awaitClosed()).as("identity_mismatch").isEqualTo(4010);
 
         TestClient renamer = TestClient.open(ws(room, writer("ann")), Map.of(), List.of());
         renamer.send(json("type", "hello", "name", "Not Ann"));
         assertThat(renamer.expect("error").path("code").asText()).isEqualTo("identity_mismatch");
-        renamer.awaitClosed();
+        assertThat(renamer.awaitClosed()).as("identity_mismatch").isEqualTo(4010);
 
         // a change by ann follows her join directly: no session, rename or member came between
         ann.send(json("type", "chat", "id", "after", "text", "still me"));
@@ -330,7 +330,7 @@ class AuthenticationTest {
       try (TestClient ann = join(newRoom(), writer("ann"))) {
         ann.send(json("type", "refresh", "token", token("ann", "Ann", Map.of("lobby", "write"))));
         assertThat(ann.expect("error").path("code").asText()).isEqualTo("forbidden");
-        ann.awaitClosed();
+        assertThat(ann.awaitClosed()).as("forbidden").isEqualTo(4011);
       }
     }
 
@@ -359,7 +359,7 @@ class AuthenticationTest {
           TestClient ann = join(room, shortLived)) {
         ann.expect("token_expiring");
         assertThat(ann.expect("error").path("code").asText()).isEqualTo("token_expired");
-        ann.awaitClosed();
+        assertThat(ann.awaitClosed()).as("token_expired").isEqualTo(4006);
         assertThat(watcher.expectEvent("member.away").path("userId").asText()).isEqualTo("ann");
       }
     }

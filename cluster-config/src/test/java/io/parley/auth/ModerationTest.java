@@ -70,7 +70,7 @@ class ModerationTest {
       for (TestClient tab : List.of(bob, bobTab)) {
         JsonNode error = tab.expect("error");
         assertThat(error.path("code").asText()).isEqualTo("kicked");
-        tab.awaitClosed();
+        assertThat(tab.awaitClosed()).as("kicked").isEqualTo(4004);
       }
       JsonNode left = cid.expectEvent("member.left");
       assertThat(left.path("userId").asText()).isEqualTo("bob");
@@ -96,7 +96,7 @@ class ModerationTest {
       assertThat(ada.expectAnswer("x1").path("type").asText()).isEqualTo("ack");
       for (TestClient client : List.of(ada, bob)) {
         assertThat(client.expect("error").path("code").asText()).isEqualTo("room_closed");
-        client.awaitClosed();
+        assertThat(client.awaitClosed()).as("room_closed").isEqualTo(4005);
       }
     }
     RawHttp.Response snapshot =

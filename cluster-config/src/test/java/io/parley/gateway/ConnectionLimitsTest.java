@@ -79,7 +79,7 @@ class ConnectionLimitsTest {
       JsonNode error = three.expect("error");
       assertThat(error.path("code").asText()).isEqualTo("join_refused");
       assertThat(error.path("message").asText()).contains("too_many_connections");
-      assertThat(three.awaitClosed()).isEqualTo(1000);
+      assertThat(three.awaitClosed()).as("join_refused").isEqualTo(4007);
     }
   }
 
@@ -92,7 +92,7 @@ class ConnectionLimitsTest {
       JsonNode closing =
           noisy.expect(f -> "policy_violation".equals(f.path("code").asText()), "policy_violation");
       assertThat(closing.path("type").asText()).isEqualTo("error");
-      assertThat(noisy.awaitClosed()).isEqualTo(1000);
+      assertThat(noisy.awaitClosed()).as("policy_violation").isEqualTo(4001);
     }
   }
 }

@@ -46,7 +46,7 @@ class IdleConnectionTest {
       JsonNode heartbeat = quiet.received().get(0).path("heartbeat");
       assertThat(heartbeat.path("idleTimeoutMs").asLong()).isEqualTo(1000);
       assertThat(quiet.expect("error").path("code").asText()).isEqualTo("idle_timeout");
-      assertThat(quiet.awaitClosed()).isEqualTo(1000);
+      assertThat(quiet.awaitClosed()).as("idle_timeout").isEqualTo(4002);
     }
   }
 

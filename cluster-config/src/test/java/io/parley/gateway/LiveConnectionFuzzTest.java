@@ -402,7 +402,8 @@ class LiveConnectionFuzzTest {
     }
     boolean policyClosed = received.stream().anyMatch(LiveConnectionFuzzTest::isPolicyViolation);
     if (policyClosed || connection.leaveSent) {
-      assertThat(connection.client.awaitClosed()).as(context).isEqualTo(1000);
+      // policy_violation, or a normal close after leave
+      assertThat(connection.client.awaitClosed()).as(context).isEqualTo(policyClosed ? 4001 : 1000);
     } else {
       assertThat(connection.client.isClosed()).as("closed without a reason: %s", context).isFalse();
     }

@@ -84,7 +84,7 @@ class DrainTest {
       // the drain has started: the connected clients are told to go
       JsonNode reconnect = ann.expect("reconnect");
       assertThat(reconnect.path("reason").asText()).isEqualTo("node_shutting_down");
-      assertThat(ann.awaitClosed()).isEqualTo(1000);
+      assertThat(ann.awaitClosed()).as("node_shutting_down").isEqualTo(4003);
       List<JsonNode> received = ann.received();
       assertThat(received.get(received.size() - 1)).as("the last frame").isEqualTo(reconnect);
       sse.awaitNormalEnd();
@@ -123,7 +123,7 @@ class DrainTest {
       for (TestClient client : List.of(ann, bob)) {
         JsonNode reconnect = client.expect("reconnect");
         assertThat(reconnect.path("reason").asText()).isEqualTo("node_shutting_down");
-        assertThat(client.awaitClosed()).as("a clean close").isEqualTo(1000);
+        assertThat(client.awaitClosed()).as("a clean close: node_shutting_down").isEqualTo(4003);
         List<JsonNode> received = client.received();
         assertThat(received.get(received.size() - 1)).as("the last frame").isEqualTo(reconnect);
       }

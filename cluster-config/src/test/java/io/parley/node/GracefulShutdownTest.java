@@ -117,7 +117,7 @@ class GracefulShutdownTest {
         JsonNode reconnect = client.expect("reconnect");
         assertThat(reconnect.path("reason").asText()).isEqualTo("node_shutting_down");
         assertThat(reconnect.path("retryAfterMs").asLong()).isBetween(0L, 500L);
-        assertThat(client.awaitClosed()).isEqualTo(1000);
+        assertThat(client.awaitClosed()).as("node_shutting_down").isEqualTo(4003);
         List<JsonNode> received = client.received();
         assertThat(received.get(received.size() - 1)).as("the last frame").isEqualTo(reconnect);
       }

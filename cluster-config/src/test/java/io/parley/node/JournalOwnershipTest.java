@@ -116,7 +116,7 @@ class JournalOwnershipTest {
 
         // it stops serving: its clients are told to go elsewhere and closed, its port closes
         assertThat(ann.expect("reconnect").path("reason").asText()).isEqualTo("node_shutting_down");
-        assertThat(ann.awaitClosed()).isEqualTo(1000);
+        assertThat(ann.awaitClosed()).as("node_shutting_down").isEqualTo(4003);
         assertThat(node.awaitExit(Duration.ofSeconds(30))).as(node.log()).isEqualTo(3);
         assertThat(node.log())
             .containsPattern(

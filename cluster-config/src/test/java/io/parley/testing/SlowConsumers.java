@@ -99,7 +99,7 @@ public final class SlowConsumers {
   public static long assertEventsThenSlowConsumerThenClose(
       List<RawWebSocket.ServerFrame> frames, long joinedAt) {
     assertThat(frames).as("frames, then the close").hasSizeGreaterThanOrEqualTo(2);
-    assertThat(frames.get(frames.size() - 1)).isEqualTo(new RawWebSocket.Close(1000));
+    assertThat(frames.get(frames.size() - 1)).as("slow_consumer").isEqualTo(new RawWebSocket.Close(4000));
     JsonNode error = text(frames.get(frames.size() - 2));
     assertThat(error.path("type").asText()).as("the frame before the close").isEqualTo("error");
     assertThat(error.path("code").asText()).isEqualTo("slow_consumer");

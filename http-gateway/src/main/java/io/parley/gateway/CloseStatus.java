@@ -9,9 +9,9 @@ import io.parley.protocol.ErrorCode;
  * frame was dropped with the queue) still learns why. The reason text is the error's wire name.
  * docs/PROTOCOL.md lists the codes; they are part of the protocol and never change meaning.
  */
-record CloseStatus(int code, String reason) {
+public record CloseStatus(int code, String reason) {
 
-  static final CloseStatus NORMAL = new CloseStatus(1000, "");
+  public static final CloseStatus NORMAL = new CloseStatus(1000, "");
 
   /** The node is shutting down: reconnect, to any node, and resume. */
   static final CloseStatus NODE_SHUTTING_DOWN = new CloseStatus(4003, GatewayDrain.REASON);

@@ -51,6 +51,9 @@ import scala.concurrent.duration.FiniteDuration;
  */
 public final class FrameLevelWebSocket {
 
+  /** How long a close waits for the client's: what Pekko's own stack gives it (3 s). */
+  private static final FiniteDuration CLOSE_TIMEOUT = WebSocket.stack$default$3();
+
   private final WebSocketSettings settings;
   private final LoggingAdapter log;
   private final int maxMessageBytes;
@@ -84,7 +87,9 @@ public final class FrameLevelWebSocket {
               + upgrade.getClass().getName());
     }
     return ((UpgradeToWebSocketLowLevel) upgrade)
-        .handleFrames(anyMaterializedValue(frames(messages, closeStatus)), Option.apply(subprotocol.orElse(null)));
+        .handleFrames(
+            anyMaterializedValue(frames(messages, closeStatus)),
+            Option.apply(subprotocol.orElse(null)));
   }
 
   /** {@code handleFrames} takes any materialized value: Java does not see Scala's variance. */
@@ -108,7 +113,7 @@ public final class FrameLevelWebSocket {
     return pekkoStack()
         .atop(
             BidiFlow.fromGraph(
-                new TextMessages(maxMessageBytes, closeStatus, WebSocket.stack$default$3())))
+                new TextMessages(maxMessageBytes, closeStatus, CLOSE_TIMEOUT)))
         .join(messages);
   }
 
@@ -127,7 +132,7 @@ public final class FrameLevelWebSocket {
   @SuppressWarnings({"unchecked", "rawtypes"})
   private Graph<BidiShape<FrameEventOrError, FrameHandler.Output, Object, FrameEvent>, NotUsed>
       frameHandling() {
-    return (Graph) WebSocket.frameHandling(true, WebSocket.stack$default$3(), log);
+    return (Graph) WebSocket.frameHandling(true, CLOSE_TIMEOUT, log);
   }
 
   /**

@@ -1,7 +1,7 @@
 package io.parley.gateway;
 
 /** What one client message (one frame, or a fragmented frame's parts) comes to. */
-sealed interface InboundMessage {
+public sealed interface InboundMessage {
 
   /** A whole text message within the frame limit. */
   record Text(String text) implements InboundMessage {}
@@ -10,7 +10,7 @@ sealed interface InboundMessage {
   enum Refused implements InboundMessage {
     /** Parley speaks JSON text frames only. */
     BINARY,
-    /** Larger than {@code parley.gateway.max-frame-bytes}; its bytes were counted, not kept. */
+    /** Larger than {@code parley.gateway.max-frame-size}; its bytes were counted, not kept. */
     TOO_LARGE
   }
 }

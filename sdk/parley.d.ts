@@ -58,6 +58,53 @@ export interface Cursor {
   readonly document?: string;
 }
 
+/** Whether a room is listed in the public rooms: a public room has a title (1–100 characters), a private one none. */
+export interface Visibility {
+  readonly public: boolean;
+  readonly title: string | null;
+}
+
+/** A room of the public room registry (`GET /v1/rooms?public=true`). */
+export interface PublicRoom {
+  readonly roomId: string;
+  readonly title: string;
+  /** Members (online or away) when the registry last counted. */
+  readonly members: number;
+  /** ISO-8601: the room's last change the registry saw. */
+  readonly lastActivity: string;
+}
+
+/** One page of the public rooms, sorted by room id. */
+export interface PublicRoomPage {
+  readonly rooms: readonly PublicRoom[];
+  /** The `after` of the next page; null on the last one. */
+  readonly next: string | null;
+}
+
+export interface PublicRoomsPageOptions {
+  /** Rooms per page, 1–100 (the server's default: 50). */
+  limit?: number;
+  /** The `next` of the previous page. */
+  after?: string | null;
+  /** The fetch implementation (default: globalThis.fetch). */
+  fetch?: typeof globalThis.fetch;
+  signal?: AbortSignal;
+}
+
+export interface PublicRoomsOptions extends PublicRoomsPageOptions {
+  /** The server, as for ParleyClient. Default in a page: its own origin. */
+  url?: string;
+  /** Any valid access token, or a provider of one (as the client's `token` option). Without it, none is sent. */
+  token?: string | (() => string | Promise<string>);
+}
+
+/**
+ * One page of the public rooms. Eventually consistent: a room made public or private shows so a
+ * moment (typically a second or two) later. Rejects with a ParleyError: the server's code
+ * (`invalid_field` with `field`, `unauthenticated`…) and `status`, or `network`, `token_provider`.
+ */
+export function publicRooms(options?: PublicRoomsOptions): Promise<PublicRoomPage>;
+
 /** A durable event as the server sent it (`{"type":"event", …}`). */
 export interface RoomEvent {
   readonly type: 'event';
@@ -72,6 +119,7 @@ export interface RoomEvent {
     | 'member.focused'
     | 'state.changed'
     | 'chat.posted'
+    | 'room.visibility'
     | (string & {});
   readonly userId: string;
   readonly at: string;
@@ -101,6 +149,7 @@ export type ErrorCode =
   | 'rate_limited'
   | 'not_stored'
   | 'id_reused'
+  | 'forbidden'
   // error codes naming a command, or reported as `error` events
   | 'bad_frame'
   | 'unknown_type'
@@ -122,6 +171,10 @@ export type ErrorCode =
   | 'invalid_argument'
   | 'token_provider'
   | 'gap'
+  // publicRooms()
+  | 'unauthenticated'
+  | 'network'
+  | 'bad_response'
   | (string & {});
 
 export class ParleyError extends Error {
@@ -133,7 +186,9 @@ export class ParleyError extends Error {
   readonly field?: string;
   /** The command id it answers. */
   readonly id?: string;
-  constructor(code: ErrorCode, message: string, details?: { retryAfterMs?: number; field?: string; id?: string; cause?: unknown });
+  /** publicRooms(): the HTTP status of the answer. */
+  readonly status?: number;
+  constructor(code: ErrorCode, message: string, details?: { retryAfterMs?: number; field?: string; id?: string; status?: number; cause?: unknown });
 }
 
 export interface ReconnectOptions {
@@ -237,6 +292,14 @@ export interface SnapshotEvent {
   readonly members: readonly Member[];
   readonly state: Readonly<Record<string, StateEntry>>;
   readonly messages: readonly ChatMessage[];
+  readonly visibility: Visibility;
+}
+
+export interface VisibilityEvent extends Visibility {
+  /** The room version of the change (of the snapshot, when a snapshot brought it). */
+  readonly version: number;
+  /** Who changed it; absent when a snapshot brought the change. */
+  readonly userId?: string;
 }
 
 export interface PermissionEvent {
@@ -259,6 +322,8 @@ export interface ParleyEvents {
   presence: PresenceEvent;
   state: StateEvent;
   chat: ChatMessage;
+  /** The room was made public (or got another title) or private. */
+  visibility: VisibilityEvent;
   /** A batch of other sessions' cursors. */
   cursors: readonly Cursor[];
   permission: PermissionEvent;
@@ -274,6 +339,7 @@ export interface ClientSnapshot {
   readonly members: readonly Member[];
   readonly state: Readonly<Record<string, StateEntry>>;
   readonly messages: readonly ChatMessage[];
+  readonly visibility: Visibility;
 }
 
 export class ParleyClient {
@@ -291,6 +357,8 @@ export class ParleyClient {
   readonly state: ReadonlyMap<string, StateEntry>;
   readonly messages: readonly ChatMessage[];
   readonly cursors: ReadonlyMap<string, Cursor>;
+  /** Whether the room is public, and its title: `{public: false, title: null}` until the server says otherwise. */
+  readonly visibility: Visibility;
   readonly pendingCommands: number;
   /** The version that last wrote `key` as the server ordered it (0: absent): what `expect` takes. */
   versionOf(key: string): number;
@@ -327,6 +395,13 @@ export class ParleyClient {
   chat(text: string): Promise<Ack>;
   /** Never queued: the latest position goes, at most `cursorsPerSecond`. */
   cursor(x: number, y: number, document?: string): void;
+  /**
+   * Makes the room public under `title` (1–100 characters, no control characters) or private
+   * again; needs write permission. `visibility` changes when the room's event arrives (before the ack).
+   */
+  setVisibility(visibility: { public: true; title: string } | { public: false }): Promise<Ack>;
+  /** One page of the public rooms of this client's server, read with this client's token provider. */
+  publicRooms(options?: PublicRoomsPageOptions): Promise<PublicRoomPage>;
 }
 
 export function createClient(options: ParleyClientOptions): ParleyClient;

@@ -35,6 +35,8 @@ const CLOSING_ERRORS = new Set([
 // of those, the ones after which reconnecting would only be refused again or undo an
 // administrator's decision: the client fails instead (status `failed`, the code says why)
 const FINAL_ERRORS = new Set(['identity_mismatch', 'kicked', 'room_closed']);
+// a room is private until its snapshot or a `room.visibility` event says otherwise
+const PRIVATE = Object.freeze({ public: false, title: null });
 
 /**
  * A command's `reject` (or an `error` naming it), a refused join, or a failure of the client
@@ -49,6 +51,7 @@ export class ParleyError extends Error {
     if (details.retryAfterMs !== undefined) this.retryAfterMs = details.retryAfterMs;
     if (details.field !== undefined) this.field = details.field;
     if (details.id !== undefined) this.id = details.id;
+    if (details.status !== undefined) this.status = details.status;
     if (details.cause !== undefined) this.cause = details.cause;
   }
 }
@@ -134,19 +137,73 @@ function randomPrefix(random) {
   return prefix;
 }
 
-function baseUrl(url) {
+function baseUrl(url, caller = 'ParleyClient') {
   let base = url;
   if (base === undefined && globalThis.location?.host) {
     base = `${globalThis.location.protocol === 'https:' ? 'wss:' : 'ws:'}//${globalThis.location.host}`;
   }
   if (typeof base !== 'string' || base === '') {
-    throw new TypeError('ParleyClient: `url` is required outside a browser page (e.g. "ws://127.0.0.1:8080")');
+    throw new TypeError(`${caller}: \`url\` is required outside a browser page (e.g. "ws://127.0.0.1:8080")`);
   }
   base = base.replace(/\/+$/, '');
   if (base.startsWith('https://')) base = 'wss://' + base.slice(8);
   else if (base.startsWith('http://')) base = 'ws://' + base.slice(7);
-  if (!/^wss?:\/\//.test(base)) throw new TypeError(`ParleyClient: url must be ws(s):// or http(s)://, not ${url}`);
+  if (!/^wss?:\/\//.test(base)) throw new TypeError(`${caller}: url must be ws(s):// or http(s)://, not ${url}`);
   return base;
+}
+
+/** The REST side of a server URL: the WebSocket base with http(s) for ws(s). */
+function httpBase(url, caller) {
+  return baseUrl(url, caller).replace(/^ws/, 'http');
+}
+
+function visibilityOf(value) {
+  if (value?.public !== true) return PRIVATE;
+  return Object.freeze({ public: true, title: typeof value.title === 'string' ? value.title : null });
+}
+
+/**
+ * One page of the public rooms: `GET /v1/rooms?public=true`, sorted by room id. `next` is the
+ * `after` of the following page (null on the last one). The registry is eventually consistent:
+ * a room made public or private shows so here a moment (typically a second or two) later.
+ */
+export async function publicRooms({ url, token, limit, after, fetch: fetchImpl = globalThis.fetch, signal } = {}) {
+  const base = httpBase(url, 'publicRooms');
+  if (typeof fetchImpl !== 'function') throw new TypeError('publicRooms: no fetch: pass the `fetch` option');
+  const query = new URLSearchParams({ public: 'true' });
+  if (limit !== undefined) query.set('limit', String(limit));
+  if (after !== undefined && after !== null) query.set('after', String(after));
+  let value;
+  try {
+    value = typeof token === 'function' ? await token() : token;
+  } catch (cause) {
+    throw new ParleyError('token_provider', `the token provider failed: ${cause?.message ?? cause}`, { cause });
+  }
+  // the same token a connection uses; any valid one may read the list
+  const headers = typeof value === 'string' && value !== '' ? { Authorization: `Bearer ${value}` } : {};
+  let response;
+  try {
+    response = await fetchImpl(`${base}/v1/rooms?${query}`, { headers, signal });
+  } catch (cause) {
+    if (cause?.name === 'AbortError') throw cause;
+    throw new ParleyError('network', `GET /v1/rooms?public=true failed: ${cause?.message ?? cause}`, { cause });
+  }
+  let body = null;
+  try {
+    body = await response.json();
+  } catch {
+    // an answer that is not JSON (a proxy's error page): judged by its status below
+  }
+  if (!response.ok) {
+    throw new ParleyError(body?.code ?? `http_${response.status}`, body?.message ?? `GET /v1/rooms?public=true answered ${response.status}`, {
+      status: response.status,
+      ...(typeof body?.field === 'string' ? { field: body.field } : {}),
+    });
+  }
+  if (!Array.isArray(body?.rooms)) {
+    throw new ParleyError('bad_response', 'GET /v1/rooms?public=true answered without a list of rooms', { status: response.status });
+  }
+  return deepFreeze({ rooms: body.rooms, next: typeof body.next === 'string' ? body.next : null });
 }
 
 /** "retry in 1000 ms" in a message, for the answers that carry the hint only in their text. */
@@ -163,6 +220,7 @@ export class ParleyClient {
   // ---- configuration
   #options;
   #url;
+  #base;
   #WebSocket;
   #random;
   #reconnect;
@@ -195,6 +253,7 @@ export class ParleyClient {
   #visible = new Map(); // key -> entry, with this client's unanswered changes on top
   #chat = Object.freeze([]);
   #cursors = new Map(); // sessionId -> cursor
+  #visibility = PRIVATE;
 
   // ---- commands and cursors going out
   #pending = new Map(); // id -> command, in the order they were made
@@ -220,7 +279,8 @@ export class ParleyClient {
     if (options.token !== undefined && typeof options.token !== 'function') {
       throw new TypeError('ParleyClient: `token` must be a function returning the token (or a promise of it)');
     }
-    this.#url = `${baseUrl(options.url)}/v1/rooms/${room}/ws`;
+    this.#base = baseUrl(options.url);
+    this.#url = `${this.#base}/v1/rooms/${room}/ws`;
     this.#WebSocket = options.WebSocket ?? globalThis.WebSocket;
     this.#random = options.random ?? Math.random;
     this.#reconnect = { ...DEFAULTS.reconnect, ...(options.reconnect ?? {}) };
@@ -280,6 +340,10 @@ export class ParleyClient {
   get cursors() {
     return this.#cursorsView;
   }
+  /** Whether the room is listed in the public rooms, and under which title: `{public, title}` (frozen). */
+  get visibility() {
+    return this.#visibility;
+  }
   /** Commands not answered yet (sent or waiting to be sent). */
   get pendingCommands() {
     return this.#pending.size;
@@ -289,7 +353,7 @@ export class ParleyClient {
     return this.#confirmed.get(key)?.version ?? 0;
   }
   /**
-   * An immutable picture of the client ({status, version, members, state, messages}), the same
+   * An immutable picture of the client ({status, version, members, state, messages, visibility}), the same
    * object until something changes: for React's `useSyncExternalStore(client.subscribe, client.getSnapshot)`.
    */
   getSnapshot = () => {
@@ -300,6 +364,7 @@ export class ParleyClient {
         members: Object.freeze([...this.#members.values()]),
         state: Object.freeze(Object.fromEntries(this.#visible)),
         messages: this.#chat,
+        visibility: this.#visibility,
       });
     }
     return this.#snapshot;
@@ -440,6 +505,22 @@ export class ParleyClient {
   /** Posts a chat message; the message id is the command id (in the resolved answer). */
   chat(text) {
     return this.#command('chat', { text }, null);
+  }
+  /**
+   * Lists the room among the public rooms under `title` (`{public: true, title}`), or takes it
+   * off (`{public: false}`); needs write permission. Not optimistic: the server checks the title,
+   * and `visibility` changes with the room's event, which arrives before the ack.
+   */
+  setVisibility({ public: listed, title } = {}) {
+    if (typeof listed !== 'boolean') {
+      return Promise.reject(new ParleyError('invalid_argument', 'setVisibility: `public` must be true or false'));
+    }
+    return this.#command('visibility', { public: listed, ...(title !== undefined ? { title } : {}) }, null);
+  }
+
+  /** One page of the public rooms of this client's server, read with this client's token: see `publicRooms()`. */
+  publicRooms({ limit, after, fetch, signal } = {}) {
+    return publicRooms({ url: this.#base, token: this.#options.token, limit, after, fetch, signal });
   }
 
   /** Moves this session's cursor. Never queued: the latest position is sent, at most `cursorsPerSecond`. */
@@ -689,9 +770,19 @@ export class ParleyClient {
     this.#chat = deepFreeze(chat.slice(-this.#options.chatHistory));
     this.#cursors.clear();
     this.#version = Number.isSafeInteger(version) ? version : snapshot.version;
+    const before = this.#visibility;
+    this.#visibility = visibilityOf(snapshot.visibility);
     const changes = this.#recompute(keys, 'server');
-    this.#emit('snapshot', { version: this.#version, members: [...this.#members.values()], state: Object.fromEntries(this.#visible), messages: this.#chat });
+    this.#emit('snapshot', {
+      version: this.#version,
+      members: [...this.#members.values()],
+      state: Object.fromEntries(this.#visible),
+      messages: this.#chat,
+      visibility: this.#visibility,
+    });
     for (const change of changes) this.#emit('state', change);
+    // as for state: a listener of `visibility` sees every change, one missed while away included
+    if (!sameJson(before, this.#visibility)) this.#emit('visibility', Object.freeze({ ...this.#visibility, version: this.#version }));
     this.#changed();
   }
 
@@ -792,6 +883,12 @@ export class ParleyClient {
         this.#chat = Object.freeze(chat);
         if (member) updateMember({ lastSeen: at });
         emits.push(['chat', message]);
+        break;
+      }
+      case 'room.visibility': {
+        this.#visibility = visibilityOf(event);
+        if (member) updateMember({ lastSeen: at });
+        emits.push(['visibility', Object.freeze({ ...this.#visibility, version, userId })]);
         break;
       }
       default:

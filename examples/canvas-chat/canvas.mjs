@@ -5,24 +5,29 @@
 // someone deleted meanwhile is refused (conflict) instead of bringing it back, and the SDK rolls
 // the optimistic move back. Chat is the room's chat.
 //
-// The public room list comes from the public room registry, GET /v1/rooms?public=true, which
-// another issue is building. Until a node has it, the endpoint answers 404 and the list is
-// skipped (publicRooms() returns null).
+// The public room list is the node's registry (GET /v1/rooms?public=true) through the SDK's
+// publicRooms(), a page at a time; a room gets in it by setVisibility({public: true, title}).
+// The registry follows the rooms a second or two behind: the scenario waits for its room to
+// show up rather than expecting it at once.
 //
 // Run (against bin/parley): node --experimental-websocket examples/canvas-chat/canvas.mjs
 import { randomBytes } from 'node:crypto';
+import { publicRooms } from '../../sdk/parley.js';
 import { join, freshRoom, until, isMain, runMain } from '../shared/parley.mjs';
 
 /**
- * The public rooms, or null when the node has no registry (404). `fetchImpl` for tests.
- * The entries are returned as the registry sends them (a list, or `{rooms: [...]}`).
+ * Every public room, page after page (`pageSize` rooms a request): [{roomId, title, members,
+ * lastActivity}] sorted by room id. `token`: any valid token, or a provider of one.
  */
-export async function publicRooms({ httpUrl, token, fetchImpl = fetch }) {
-  const response = await fetchImpl(`${httpUrl}/v1/rooms?public=true`, { headers: { Authorization: `Bearer ${token}` } });
-  if (response.status === 404) return null;
-  if (!response.ok) throw new Error(`GET /v1/rooms?public=true answered ${response.status}`);
-  const body = await response.json();
-  return Array.isArray(body) ? body : Array.isArray(body?.rooms) ? body.rooms : [];
+export async function allPublicRooms({ httpUrl, token, pageSize = 100 }) {
+  const rooms = [];
+  let after = null;
+  do {
+    const page = await publicRooms({ url: httpUrl, token, limit: pageSize, after });
+    rooms.push(...page.rooms);
+    after = page.next;
+  } while (after !== null);
+  return rooms;
 }
 
 export class Canvas {
@@ -83,11 +88,12 @@ export class Canvas {
   }
 }
 
+const describe = (rooms) => rooms.map((r) => `"${r.title}" (${r.roomId}, ${r.members} here)`).join(', ') || '(none)';
+
 export async function scenario({ httpUrl, tokens, log, room = freshRoom('canvas') }) {
-  const lobbyToken = await tokens('ann', 'Ann');
-  const rooms = await publicRooms({ httpUrl, token: lobbyToken });
-  if (rooms === null) log('public rooms: this node has no room registry yet (GET /v1/rooms?public=true answered 404): skipped');
-  else log(`public rooms: ${rooms.map((r) => r.roomId ?? r.id ?? r).join(', ') || '(none)'}`);
+  const lobbyToken = () => tokens('ann', 'Ann');
+  const rooms = await allPublicRooms({ httpUrl, token: lobbyToken });
+  log(`public rooms: ${describe(rooms)}`);
 
   const ann = new Canvas(await join({ httpUrl, tokens, room, userId: 'ann', name: 'Ann' }));
   const bob = new Canvas(await join({ httpUrl, tokens, room, userId: 'bob', name: 'Bob' }));
@@ -111,9 +117,16 @@ export async function scenario({ httpUrl, tokens, log, room = freshRoom('canvas'
   await settled();
   log(`  shapes: ${ann.shapes().map((s) => `${s.kind}@${s.x},${s.y}`).join(' ')}`);
   for (const line of ann.chat()) log(`  chat  ${line}`);
+
+  // Ann lists the canvas for others to find; the registry shows it a moment later
+  await ann.client.setVisibility({ public: true, title: 'Ann and Bob draw' });
+  const listed = await until(async () => (await allPublicRooms({ httpUrl, token: lobbyToken })).find((r) => r.roomId === room), {
+    what: 'the room in the public room list',
+  });
+  log(`  public now: ${describe([listed])}`);
   ann.client.close();
   bob.client.close();
-  return { rooms, ann, bob, removed, moved, house };
+  return { rooms, listed, ann, bob, removed, moved, house };
 }
 
 if (isMain(import.meta.url)) runMain(scenario);

@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { until } from '../shared/parley.mjs';
 import { nodeForTests, tokens } from '../shared/test-tokens.mjs';
-import { Canvas, publicRooms, scenario } from './canvas.mjs';
+import { Canvas, allPublicRooms, scenario } from './canvas.mjs';
 
 const fixture = nodeForTests();
 
@@ -15,11 +15,14 @@ async function canvas(room, userId, name) {
 const inStep = (...canvases) =>
   until(() => canvases.every((c) => c.client.version === canvases[0].client.version && c.client.pendingCommands === 0), { what: 'in step' });
 
-test('the documented scenario: shapes, a move, a delete racing a move (exactly one wins), chat; the room list is skipped on 404', async () => {
+test('the documented scenario: the public rooms, shapes, a move, a delete racing a move (exactly one wins), chat; the room made public is listed', async () => {
   const lines = [];
-  const { rooms, ann, bob, removed, moved, house } = await scenario({ httpUrl: fixture.node.httpUrl, tokens, log: (line) => lines.push(line), room: 'canvas-scenario' });
-  assert.equal(rooms, null);
-  assert.match(lines[0], /no room registry yet .*404.*skipped/);
+  const { rooms, listed, ann, bob, removed, moved, house } = await scenario({ httpUrl: fixture.node.httpUrl, tokens, log: (line) => lines.push(line), room: 'canvas-scenario' });
+  assert.equal(rooms.some((room) => room.roomId === 'canvas-scenario'), false, 'not public before Ann makes it so');
+  assert.match(lines[0], /^public rooms: /);
+  assert.equal(listed.title, 'Ann and Bob draw');
+  assert.equal(listed.members, 2);
+  assert.equal(lines.at(-1), '  public now: "Ann and Bob draw" (canvas-scenario, 2 here)');
   assert.deepEqual([removed.status, moved.status].sort(), ['fulfilled', 'rejected'], 'one of the two conflicting changes wins');
   assert.deepEqual(ann.shapes(), bob.shapes());
   assert.equal(ann.shapes().some((s) => s.id === house), moved.status === 'fulfilled');
@@ -57,11 +60,20 @@ test('concurrent adds and moves of different shapes all apply; both clients conv
   assert.deepEqual(ann.chat().sort(), ['Ann: <b>hi</b>', 'Bob: hello']);
 });
 
-test('publicRooms: null on 404 (no registry), the list when the registry answers, an error otherwise', async () => {
-  const token = await tokens('ann', 'Ann');
-  assert.equal(await publicRooms({ httpUrl: fixture.node.httpUrl, token }), null);
-  const answering = (status, body) => async () => new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } });
-  assert.deepEqual(await publicRooms({ httpUrl: 'http://x', token, fetchImpl: answering(200, { rooms: [{ roomId: 'lobby' }] }) }), [{ roomId: 'lobby' }]);
-  assert.deepEqual(await publicRooms({ httpUrl: 'http://x', token, fetchImpl: answering(200, [{ roomId: 'a' }]) }), [{ roomId: 'a' }]);
-  await assert.rejects(publicRooms({ httpUrl: 'http://x', token, fetchImpl: answering(500, {}) }), /answered 500/);
+test('allPublicRooms pages through the registry: every public room once, in room id order, never a private one', async () => {
+  const rooms = ['canvas-list-a', 'canvas-list-b', 'canvas-list-c'];
+  for (const room of rooms) await (await canvas(room, 'ann', 'Ann')).client.setVisibility({ public: true, title: `Canvas ${room}` });
+  await canvas('canvas-list-private', 'ann', 'Ann');
+  const token = () => tokens('bob', 'Bob', { rooms: '*:read' });
+  const listed = await until(
+    async () => {
+      const all = await allPublicRooms({ httpUrl: fixture.node.httpUrl, token, pageSize: 1 });
+      return rooms.every((room) => all.some((r) => r.roomId === room)) && all;
+    },
+    { what: 'the three public rooms in the list' },
+  );
+  const ids = listed.map((room) => room.roomId);
+  assert.deepEqual(ids, [...new Set(ids)].sort());
+  assert.equal(ids.includes('canvas-list-private'), false);
+  assert.equal(listed.find((room) => room.roomId === 'canvas-list-b').title, 'Canvas canvas-list-b');
 });

@@ -2,7 +2,8 @@
 //
 // One room: members with status, focused document and ready flag; a shared form whose fields
 // show who is in them and refuse an edit made on top of someone else's (compare-and-set); a
-// canvas of shapes anyone adds, moves and deletes (state keys shape:<id>); live cursors; chat.
+// canvas of shapes anyone adds, moves and deletes (state keys shape:<id>); live cursors; chat;
+// making the room public under a title, and the list of public rooms to join one from.
 // Everything goes through the SDK the node serves (/sdk/parley.js).
 //
 // Every text that comes from a user (names, chat, field values) reaches the page through
@@ -11,7 +12,7 @@
 // Query parameters: ?room=<id>&name=<name> fill the join form (and ?join=1 joins at once);
 // ?strict=1 mounts the room the way React StrictMode does in development (mount, unmount, mount
 // in one tick): the page still opens exactly one WebSocket.
-import { ParleyClient } from '/sdk/parley.js';
+import { ParleyClient, publicRooms } from '/sdk/parley.js';
 
 const ROOM_ID = /^[A-Za-z0-9][A-Za-z0-9._:@-]{0,63}$/;
 const COLOR = /^#[0-9a-fA-F]{6}$/;
@@ -19,6 +20,9 @@ const FIELDS = ['title', 'owner', 'priority', 'due'];
 const FIELD_LABELS = { title: 'Title', owner: 'Owner', priority: 'Priority', due: 'Due' };
 const BOARD = { width: 800, height: 400 };
 const CURSOR_FADE_MS = 10000;
+// the registry is eventually consistent (a second or two behind): the list refreshes itself
+const PUBLIC_ROOMS_REFRESH_MS = 5000;
+const PUBLIC_ROOMS_SHOWN = 200;
 
 const $ = (id) => document.getElementById(id);
 const params = new URLSearchParams(location.search);
@@ -75,10 +79,21 @@ function developmentTokens(user) {
   };
 }
 
-/** A read-only development token to list the public rooms with. */
-async function listToken() {
-  const response = await fetch('/v1/dev/token?userId=demo-lobby&name=Lobby&rooms=*:read&ttl=300', { cache: 'no-store' });
-  return response.ok ? (await response.json()).token : null;
+/**
+ * The token to list the public rooms with (any valid one may): a read-only development token,
+ * cached until shortly before it expires, or the pasted one; none otherwise.
+ */
+function listTokens() {
+  let cached = null;
+  return async () => {
+    if (tokenMode !== 'development') return $('token-input').value.trim() || undefined;
+    if (cached && cached.expiresAt - Date.now() > 30000) return cached.token;
+    const response = await fetch('/v1/dev/token?userId=demo-lobby&name=Lobby&rooms=*:read&ttl=300', { cache: 'no-store' });
+    if (!response.ok) throw new Error(`GET /v1/dev/token answered ${response.status}`);
+    const body = await response.json();
+    cached = { token: body.token, expiresAt: Date.parse(body.expiresAt) || Date.now() + 300000 };
+    return cached.token;
+  };
 }
 
 /** The claims of a JWT, read without verifying it (the server verifies it). */
@@ -200,63 +215,53 @@ function leaveRoom() {
 
 // =================================================================== the public room list
 
-/**
- * PLACEHOLDER for the public room registry: GET /v1/rooms?public=true lists the public rooms
- * once the registry exists. While the node answers 404 the section stays hidden.
- */
-async function loadPublicRooms() {
-  const section = $('public-rooms');
-  const list = (token) =>
-    fetch('/v1/rooms?public=true', { cache: 'no-store', headers: token ? { Authorization: `Bearer ${token}` } : {} });
-  let response;
+const listToken = listTokens();
+let publicRoomsLoading = null;
+
+/** Loads the public rooms (page after page, up to PUBLIC_ROOMS_SHOWN) into the join screen's list. */
+function loadPublicRooms() {
+  // a click on refresh while a load runs waits for that one instead of racing it
+  publicRoomsLoading ??= showPublicRooms().finally(() => (publicRoomsLoading = null));
+  return publicRoomsLoading;
+}
+
+async function showPublicRooms() {
+  const note = $('public-rooms-note');
+  const rooms = [];
+  let more = false;
   try {
-    response = await list();
-    if (response.status === 401) {
-      // the list may want a token: a read-only development one, or the one pasted
-      const pasted = $('token-input').value.trim();
-      const token = tokenMode === 'development' ? await listToken() : pasted || null;
-      if (token) response = await list(token);
-    }
-  } catch {
-    section.hidden = true;
+    let after = null;
+    do {
+      const page = await publicRooms({ token: listToken, after, limit: 100 });
+      rooms.push(...page.rooms);
+      after = page.next;
+    } while (after !== null && rooms.length < PUBLIC_ROOMS_SHOWN);
+    more = after !== null;
+  } catch (error) {
+    $('public-room-list').replaceChildren();
+    note.textContent =
+      error.status === 401
+        ? 'The list needs a token: paste one above to see the public rooms.'
+        : `The public rooms could not be loaded: ${error.message}`;
     return;
   }
-  if (response.status === 404) {
-    section.hidden = true; // no registry on this node (yet)
-    return;
+  note.textContent = rooms.length === 0 ? 'No public rooms right now.' : more ? `The first ${rooms.length} public rooms.` : '';
+  const items = [];
+  for (const entry of rooms.slice(0, PUBLIC_ROOMS_SHOWN)) {
+    const button = el('button', { text: entry.title, attrs: { type: 'button', class: 'link' } });
+    button.addEventListener('click', () => pickPublicRoom(entry.roomId));
+    const members = `${entry.members} ${entry.members === 1 ? 'member' : 'members'}`;
+    items.push(el('li', { attrs: { 'data-room-id': entry.roomId } }, [button, el('span', { className: 'hint', text: ` ${entry.roomId} · ${members}` })]));
   }
-  section.hidden = false;
-  const items = $('public-room-list');
-  items.replaceChildren();
-  if (response.status === 401 || response.status === 403) {
-    $('public-rooms-note').textContent = 'Join a room to see the public rooms (the list needs a token).';
-    return;
-  }
-  if (!response.ok) {
-    $('public-rooms-note').textContent = `The public rooms could not be loaded (HTTP ${response.status}).`;
-    return;
-  }
-  let body;
-  try {
-    body = await response.json();
-  } catch {
-    $('public-rooms-note').textContent = 'The public room list was not JSON.';
-    return;
-  }
-  const rooms = Array.isArray(body) ? body : Array.isArray(body?.rooms) ? body.rooms : [];
-  $('public-rooms-note').textContent = rooms.length ? '' : 'No public rooms right now.';
-  for (const entry of rooms.slice(0, 50)) {
-    const roomId = typeof entry === 'string' ? entry : entry?.roomId ?? entry?.id;
-    if (typeof roomId !== 'string' || !ROOM_ID.test(roomId)) continue;
-    const count = entry?.members ?? entry?.memberCount ?? entry?.online;
-    const label = typeof entry?.name === 'string' ? `${entry.name} (${roomId})` : roomId;
-    const button = el('button', { text: label, attrs: { type: 'button', class: 'link' } });
-    button.addEventListener('click', () => {
-      $('room-input').value = roomId;
-      $('name-input').focus();
-    });
-    items.append(el('li', { attrs: { 'data-room-id': roomId } }, [button, ...(Number.isFinite(count) ? [el('span', { className: 'hint', text: ` ${count} here` })] : [])]));
-  }
+  $('public-room-list').replaceChildren(...items);
+}
+
+/** A room picked from the list: joins it when the form has what a join needs, else fills it in. */
+function pickPublicRoom(roomId) {
+  $('room-input').value = roomId;
+  const ready = tokenMode === 'development' ? $('name-input').value.trim() !== '' : $('token-input').value.trim() !== '';
+  if (ready) $('join-form').requestSubmit();
+  else (tokenMode === 'development' ? $('name-input') : $('token-input')).focus();
 }
 
 // =================================================================== the header
@@ -330,6 +335,8 @@ class RoomView {
   #cursorSeen = new Map(); // sessionId -> last time its cursor moved
   #cursorTimer = null;
   #chatItems = new Map(); // message id -> li
+  #visibilityPending = false; // a setVisibility not answered yet
+  #shownVisibility = null; // the visibility the title field was last filled from, as JSON
 
   constructor(client) {
     this.#client = client;
@@ -364,6 +371,7 @@ class RoomView {
     this.#wireCanvas();
     this.#wireChat();
     this.#wireReady();
+    this.#wireVisibility();
     this.#cursorTimer = setInterval(() => this.#renderCursors(), 2000);
     this.#offs.push(() => clearInterval(this.#cursorTimer));
     this.#renderChat(true);
@@ -398,6 +406,7 @@ class RoomView {
     this.#renderMembers();
     this.#renderFields();
     this.#renderShapes();
+    this.#renderVisibility();
   }
 
   #applyPermission() {
@@ -406,6 +415,57 @@ class RoomView {
       control.disabled = readOnly;
     }
     if (readOnly) $('canvas-note').textContent = 'Read-only token: you can watch, set ready and focus, not change anything.';
+    this.#renderVisibility();
+  }
+
+  // ----------------------------------------------------------------- public or private
+
+  #wireVisibility() {
+    $('visibility-error').hidden = true;
+    this.#listen($('visibility-form'), 'submit', (event) => {
+      event.preventDefault();
+      this.#changeVisibility({ public: true, title: $('visibility-title').value.trim() });
+    });
+    this.#listen($('make-private'), 'click', () => this.#changeVisibility({ public: false }));
+  }
+
+  #changeVisibility(visibility) {
+    const error = $('visibility-error');
+    error.hidden = true;
+    this.#visibilityPending = true;
+    this.#renderVisibility();
+    this.#client
+      .setVisibility(visibility)
+      .catch((refused) => {
+        // the server's words: field `title`, "is longer than 100 characters"…
+        error.textContent = refused.field ? `Not changed: the ${refused.field} ${refused.message}.` : `Not changed: ${refused.code}: ${refused.message}`;
+        error.hidden = false;
+      })
+      .finally(() => {
+        this.#visibilityPending = false;
+        this.#renderVisibility();
+      });
+  }
+
+  #renderVisibility() {
+    const client = this.#client;
+    const { public: listed, title } = client.visibility;
+    const state = $('visibility-state');
+    state.dataset.public = String(listed);
+    state.textContent = listed ? `Public, listed as “${title}”.` : 'Private: not in the public room list.';
+    const input = $('visibility-title');
+    const shown = JSON.stringify(client.visibility);
+    // a change (anyone's) shows its title, unless the user is typing one
+    if (shown !== this.#shownVisibility && document.activeElement !== input) {
+      this.#shownVisibility = shown;
+      input.value = title ?? '';
+    }
+    // only a writer may change it (the server refuses anyone else with forbidden)
+    const readOnly = client.permission === 'read';
+    input.disabled = readOnly;
+    $('make-public').textContent = listed ? 'Rename' : 'Make public';
+    $('make-public').disabled = readOnly || this.#visibilityPending;
+    $('make-private').disabled = readOnly || !listed || this.#visibilityPending;
   }
 
   // ----------------------------------------------------------------- members
@@ -812,6 +872,7 @@ async function start() {
   $('join-form').addEventListener('submit', onJoin);
   $('leave').addEventListener('click', leaveRoom);
   $('public-rooms-refresh').addEventListener('click', () => loadPublicRooms());
+  $('token-input').addEventListener('change', () => loadPublicRooms());
   if (params.get('room')) $('room-input').value = params.get('room');
   if (params.get('name')) $('name-input').value = params.get('name');
   const palette = ['#1e90ff', '#e6194b', '#3cb44b', '#f58231', '#911eb4', '#008080', '#9a6324', '#800000', '#000075', '#f032e6'];
@@ -822,6 +883,10 @@ async function start() {
   window.parleyDemo.tokenMode = tokenMode;
   showTokenMode();
   await loadPublicRooms();
+  // while the join screen shows it: a room made public or private elsewhere shows up by itself
+  setInterval(() => {
+    if (!$('join').hidden && document.visibilityState === 'visible') loadPublicRooms();
+  }, PUBLIC_ROOMS_REFRESH_MS);
   document.body.dataset.ready = 'true';
   if (params.get('join') === '1' && $('name-input').value) $('join-form').requestSubmit();
 }

@@ -731,3 +731,73 @@ test('a listener that throws does not break the client', async (t) => {
   assert.deepEqual(seen, ['k']);
   assert.equal(s.client.version, 2);
 });
+
+// ------------------------------------------------------------------ visibility, public rooms
+
+test('visibility: private until said otherwise; the snapshot and room.visibility events set it, each change an event', async (t) => {
+  const s = await joined(t);
+  assert.deepEqual(s.client.visibility, { public: false, title: null }, 'a snapshot without visibility (an older server): private');
+  const changes = [];
+  s.client.on('visibility', (change) => changes.push(change));
+  const socket = s.last();
+  const sent = s.client.setVisibility({ public: true, title: 'Design review' });
+  const frame = socket.frames('visibility')[0];
+  assert.deepEqual(frame, { type: 'visibility', id: frame.id, public: true, title: 'Design review' });
+  assert.deepEqual(s.client.visibility, { public: false, title: null }, 'not optimistic');
+  socket.receive({ type: 'event', version: 2, kind: 'room.visibility', userId: 'ann', at: 't2', id: frame.id, public: true, title: 'Design review' });
+  socket.receive({ type: 'ack', id: frame.id, version: 2 });
+  assert.deepEqual(await sent, { id: frame.id, version: 2 });
+  assert.deepEqual(s.client.visibility, { public: true, title: 'Design review' });
+  assert.equal(s.client.getSnapshot().visibility, s.client.visibility);
+  assert.ok(Object.isFrozen(s.client.visibility));
+
+  // someone else's change
+  socket.receive({ type: 'event', version: 3, kind: 'room.visibility', userId: 'bob', at: 't3', id: 'v9', public: false, title: null });
+  assert.deepEqual(s.client.visibility, { public: false, title: null });
+  const again = s.client.setVisibility({ public: false });
+  const second = socket.frames('visibility')[1];
+  assert.deepEqual(second, { type: 'visibility', id: second.id, public: false });
+  socket.receive({ type: 'error', code: 'invalid_field', field: 'title', id: second.id, message: 'title: only a public room has a title' });
+  await assert.rejects(again, (error) => error.code === 'invalid_field' && error.field === 'title');
+
+  // a snapshot after a missed change (too far behind to resume) reports it too
+  await reconnect(s, welcome({ version: 9, visibility: { public: true, title: 'Back' } }));
+  assert.deepEqual(s.client.visibility, { public: true, title: 'Back' });
+  assert.deepEqual(changes, [
+    { public: true, title: 'Design review', version: 2, userId: 'ann' },
+    { public: false, title: null, version: 3, userId: 'bob' },
+    { public: true, title: 'Back', version: 9 },
+  ]);
+  await assert.rejects(s.client.setVisibility({ title: 'no flag' }), (error) => error.code === 'invalid_argument');
+});
+
+test('publicRooms: the URL, the token, paging and the server’s errors', async () => {
+  const requests = [];
+  const answering = (status, body) => async (url, init) => {
+    requests.push({ url, authorization: init.headers.Authorization });
+    return new Response(typeof body === 'string' ? body : JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } });
+  };
+  const { publicRooms } = await import('../parley.js');
+  const room = { roomId: 'lobby', title: 'Lobby', members: 3, lastActivity: '2025-01-01T00:00:00Z' };
+  const page = await publicRooms({ url: 'wss://parley.test/', token: async () => 'T1', limit: 10, after: 'a', fetch: answering(200, { rooms: [room], next: 'lobby' }) });
+  assert.deepEqual(page, { rooms: [room], next: 'lobby' });
+  assert.ok(Object.isFrozen(page.rooms[0]));
+  assert.deepEqual(requests.pop(), { url: 'https://parley.test/v1/rooms?public=true&limit=10&after=a', authorization: 'Bearer T1' });
+
+  await publicRooms({ url: 'http://127.0.0.1:1', fetch: answering(200, { rooms: [], next: null }) });
+  assert.deepEqual(requests.pop(), { url: 'http://127.0.0.1:1/v1/rooms?public=true', authorization: undefined });
+
+  await assert.rejects(
+    publicRooms({ url: 'http://x', token: 'T', limit: 0, fetch: answering(400, { code: 'invalid_field', field: 'limit', message: 'must be a whole number from 1 to 100' }) }),
+    (error) => error instanceof ParleyError && error.code === 'invalid_field' && error.field === 'limit' && error.status === 400 && /from 1 to 100/.test(error.message),
+  );
+  await assert.rejects(publicRooms({ url: 'http://x', fetch: answering(502, '<html>bad gateway</html>') }), (error) => error.code === 'http_502' && error.status === 502);
+  await assert.rejects(publicRooms({ url: 'http://x', fetch: answering(200, { what: 1 }) }), (error) => error.code === 'bad_response');
+  await assert.rejects(publicRooms({ url: 'http://x', fetch: async () => { throw new TypeError('fetch failed'); } }), (error) => error.code === 'network');
+  await assert.rejects(publicRooms({ url: 'http://x', token: async () => { throw new Error('no session'); }, fetch: answering(200, {}) }), (error) => error.code === 'token_provider');
+
+  // the client's own: its server and its token provider
+  const client = new ParleyClient({ url: 'https://parley.test', room: 'r', user: { id: 'ann', name: 'Ann' }, token: async () => 'T2' });
+  await client.publicRooms({ fetch: answering(200, { rooms: [], next: null }) });
+  assert.deepEqual(requests.pop(), { url: 'https://parley.test/v1/rooms?public=true', authorization: 'Bearer T2' });
+});

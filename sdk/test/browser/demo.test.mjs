@@ -39,7 +39,7 @@ async function scenario(name, pages, body) {
 
 const member = (page, userId) => page.locator(`#member-list li[data-user-id="${userId}"]`);
 
-test('two people in one room see each other: presence, ready, focused field, cursor and chat; the public room list is hidden while /v1/rooms?public=true answers 404', async () => {
+test('two people in one room see each other: presence, ready, focused field, cursor and chat; leaving shows the join screen with the public room list', async () => {
   let ann;
   let bob;
   await scenario('together', () => ({ ann, bob }), async () => {
@@ -95,11 +95,9 @@ test('two people in one room see each other: presence, ready, focused field, cur
       assert.deepEqual(await page.locator('#messages li[data-message-id] .author').allTextContents(), ['Ann', 'Bob']);
     }
 
-    // the registry does not exist yet: the placeholder stays hidden
-    assert.equal(await ann.page.evaluate(async () => (await fetch('/v1/rooms?public=true')).status), 404);
     await ann.page.click('#leave');
     await ann.page.waitForSelector('#join:not([hidden])');
-    assert.equal(await ann.page.locator('#public-rooms').isHidden(), true);
+    assert.equal(await ann.page.locator('#public-rooms').isVisible(), true);
     await member(bob.page, ann.userId).waitFor({ state: 'detached' }); // leave: gone at once
   });
 });
@@ -313,24 +311,56 @@ test('a name and a chat message made of HTML show as text: no element is created
   });
 });
 
-test('the public room list placeholder: shown with the rooms once GET /v1/rooms?public=true answers, each a button that fills the room', async () => {
-  let lobby;
-  await scenario('public-rooms', () => ({ lobby }), async () => {
-    const context = await browser.newContext();
-    contexts.add(context);
-    const page = await context.newPage();
-    lobby = { page, errors: [] };
-    page.on('pageerror', (error) => lobby.errors.push(error.message));
-    // the registry's answer, until it exists (a shape the page reads loosely: roomId, name, members)
-    await page.route((url) => url.pathname === '/v1/rooms' && url.searchParams.get('public') === 'true', (route) =>
-      route.fulfill({ contentType: 'application/json', body: JSON.stringify({ rooms: [{ roomId: 'lobby', name: '<i>Lobby</i>', members: 3 }, { roomId: 'bad id/..' }] }) }),
-    );
-    await page.goto(`${node.httpUrl}/`);
-    await page.waitForSelector('#public-rooms:not([hidden]) li[data-room-id="lobby"]');
-    assert.equal(await page.locator('#public-room-list li').count(), 1, 'an entry without a valid room id is skipped');
-    assert.equal(await page.locator('#public-room-list li button').textContent(), '<i>Lobby</i> (lobby)');
-    await page.click('#public-room-list li button');
-    assert.equal(await page.inputValue('#room-input'), 'lobby');
+// the registry lags the room by a second or two and the page refreshes its list every 5 s
+const LISTED_WITHIN = { timeout: 30000 };
+
+test('public rooms: one page makes its room public under a title, the other page’s list shows it and a click joins it; made private, it leaves the list', async () => {
+  let ann;
+  let bob;
+  await scenario('public-rooms', () => ({ ann, bob }), async () => {
+    ann = await open('public-design', 'Ann');
+    bob = await open('lobby', 'Bob', { join: false });
+    await bob.page.fill('#name-input', 'Bob');
+    assert.equal(await bob.page.locator('#public-room-list li[data-room-id="public-design"]').count(), 0, 'a private room is not listed');
+
+    // a title the server refuses: its message is shown, nothing changes
+    await ann.page.click('#make-public');
+    await ann.page.waitForSelector('#visibility-error:not([hidden])');
+    assert.equal(await ann.page.locator('#visibility-error').textContent(), 'Not changed: the title must not be blank.');
+    assert.equal(await ann.page.getAttribute('#visibility-state', 'data-public'), 'false');
+
+    const title = 'Design <b>review</b>';
+    await ann.page.fill('#visibility-title', title);
+    await ann.page.click('#make-public');
+    await ann.page.waitForSelector('#visibility-state[data-public="true"]');
+    assert.equal(await ann.page.locator('#visibility-error').isHidden(), true);
+    assert.equal(await ann.page.locator('#visibility-state').textContent(), `Public, listed as “${title}”.`);
+    assert.equal(await ann.page.isEnabled('#make-private'), true);
+
+    // the other page's list shows it, the title as text
+    const entry = bob.page.locator('#public-room-list li[data-room-id="public-design"]');
+    await entry.waitFor(LISTED_WITHIN);
+    assert.equal(await entry.locator('button').textContent(), title);
+    assert.match(await entry.locator('.hint').textContent(), /public-design · 1 member$/);
+    await screenshot(bob.page, 'public-rooms-listed');
+
+    // a click joins it
+    await entry.locator('button').click();
+    await joined(bob.page);
+    assert.equal(await bob.page.evaluate(() => window.parleyDemo.client.room), 'public-design');
+    bob.userId = await bob.page.evaluate(() => window.parleyDemo.client.userId);
+    await member(ann.page, bob.userId).waitFor();
+    await bob.page.waitForSelector('#visibility-state[data-public="true"]');
+    assert.equal(await bob.page.inputValue('#visibility-title'), title);
+
+    // made private by Ann: Bob sees it at once, and once back on the join screen, not in the list
+    await ann.page.click('#make-private');
+    await bob.page.waitForSelector('#visibility-state[data-public="false"]');
+    assert.equal(await ann.page.isEnabled('#make-private'), false);
+    await bob.page.click('#leave');
+    await bob.page.waitForSelector('#join:not([hidden])');
+    await entry.waitFor({ state: 'detached', ...LISTED_WITHIN });
+    assert.equal(await bob.page.locator('img, script:not([src]), b').count(), 0, 'no element made from the title');
   });
 });
 

@@ -51,7 +51,7 @@ export function fakeSockets() {
 }
 
 /** A welcome with a snapshot. */
-export function welcome({ version = 1, userId = 'ann', sessionId = 's-ann', state = {}, members, chat = [], ...rest } = {}) {
+export function welcome({ version = 1, userId = 'ann', sessionId = 's-ann', state = {}, members, chat = [], visibility, ...rest } = {}) {
   return {
     type: 'welcome',
     protocol: 1,
@@ -68,6 +68,7 @@ export function welcome({ version = 1, userId = 'ann', sessionId = 's-ann', stat
       ],
       state,
       chat,
+      ...(visibility ? { visibility } : {}),
     },
     ...rest,
   };

@@ -83,7 +83,7 @@ class DemoPageServedTest {
         .hasValue("text/javascript; charset=utf-8");
     assertThat(script.body())
         .isEqualTo(file("demo.js"))
-        .contains("import { ParleyClient } from '/sdk/parley.js'");
+        .contains("import { ParleyClient, publicRooms } from '/sdk/parley.js'");
     HttpResponse<String> style = get("/demo/demo.css");
     assertThat(style.headers().firstValue("Content-Type")).hasValue("text/css; charset=utf-8");
     assertThat(style.body()).isEqualTo(file("demo.css"));

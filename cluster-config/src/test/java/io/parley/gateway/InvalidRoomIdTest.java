@@ -103,6 +103,8 @@ class InvalidRoomIdTest {
     assertThat(RawHttp.get(server.port(), "/v1/rooms/a.b:c@d-e/presence").status()).isEqualTo(200);
     assertThat(RawHttp.get(server.port(), "/v1/rooms/a%3Ab/presence").status()).isEqualTo(200);
     assertThat(RawHttp.get(server.port(), "/v1/rooms/ok/nothing-here").status()).isEqualTo(404);
-    assertThat(RawHttp.get(server.port(), "/v1/rooms").status()).isEqualTo(404);
+    assertThat(RawHttp.get(server.port(), "/v1/nothing-here").status()).isEqualTo(404);
+    // the public room registry, which needs ?public=true
+    assertThat(RawHttp.get(server.port(), "/v1/rooms").status()).isEqualTo(400);
   }
 }

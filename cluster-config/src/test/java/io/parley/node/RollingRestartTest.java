@@ -106,7 +106,7 @@ class RollingRestartTest {
             assertThat(reconnect.path("reason").asText()).isEqualTo("node_shutting_down");
             assertThat(reconnect.path("retryAfterMs").asLong()).isBetween(0L, 500L);
             assertThat(drained.lastFrame()).as("%s: the last frame of %s", client, drained).isEqualTo(reconnect);
-            assertThat(drained.closeStatus()).as("%s: %s", client, drained).contains(1000);
+            assertThat(drained.closeStatus()).as("%s: %s", client, drained).contains(4003);
           }
         }
 

@@ -250,6 +250,8 @@ class AuthenticationTest {
           assertThat(answer.path("type").asText()).isEqualTo("reject");
           assertThat(answer.path("code").asText()).isEqualTo("forbidden");
         }
+        reader.send(json("type", "visibility", "id", "v1", "public", true, "title", "Mine"));
+        assertThat(reader.expectAnswer("v1").path("code").asText()).isEqualTo("forbidden");
         reader.send(json("type", "cursor", "x", 1, "y", 2));
         assertThat(reader.expect("error").path("code").asText()).isEqualTo("forbidden");
         reader.send(json("type", "ready", "id", "r1", "ready", true));
@@ -393,6 +395,18 @@ class AuthenticationTest {
         assertThat(get(path + "?access_token=" + token("ann", "Ann", Map.of("team-*", "read")), Map.of()).statusCode())
             .isEqualTo(200);
       }
+    }
+
+    @Test
+    void thePublicRoomListNeedsAValidTokenWhicheverRoomsItOpens() {
+      String path = "/v1/rooms?public=true";
+      assertThat(get(path, Map.of()).statusCode()).isEqualTo(401);
+      assertThat(get(path, Map.of("Authorization", "Bearer not-a-jwt")).statusCode()).isEqualTo(401);
+      assertThat(get(path, Map.of("Authorization", "Bearer " + token("ann", "Ann", Map.of("lobby", "read")))).statusCode())
+          .as("a token of another room may read the list")
+          .isEqualTo(200);
+      assertThat(get(path + "&access_token=" + token("ann", "Ann", Map.of("lobby", "read")), Map.of()).statusCode())
+          .isEqualTo(200);
     }
 
     @Test

@@ -9,6 +9,7 @@ import io.parley.room.RoomCommand;
 import io.parley.room.RoomInspection;
 import io.parley.validation.Violation;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletionStage;
@@ -101,47 +102,39 @@ public final class AdminRoutes extends AllDirectives {
   // ---- routes
 
   private Route list(AdminTargets.Node node) {
-    return parameterOptional(
-        "scope",
-        scope ->
-            parameterOptional(
-                "limit",
-                limit ->
-                    parameterOptional(
-                        "after",
-                        after -> {
-                          Optional<Integer> pageSize =
-                              PageSize.of(
-                                  limit, settings.defaultPageSize(), settings.maxPageSize());
-                          if (pageSize.isEmpty()) {
-                            return badRequest(
-                                "limit",
-                                "limit must be a whole number from 1 to "
-                                    + settings.maxPageSize());
-                          }
-                          String where = scope.orElse("node");
-                          if (where.equals("node")) {
-                            return onSuccess(
-                                RoomDirectory.local(node.rooms(), system, settings.askTimeout()),
-                                rooms ->
-                                    json(
-                                        StatusCodes.OK,
-                                        AdminJson.page(
-                                            RoomPage.of(rooms.locations(), after, pageSize.get()),
-                                            null)));
-                          }
-                          if (where.equals("cluster")) {
-                            return onSuccess(
-                                RoomDirectory.cluster(node.rooms(), system, settings.askTimeout()),
-                                rooms ->
-                                    json(
-                                        StatusCodes.OK,
-                                        AdminJson.page(
-                                            RoomPage.of(rooms.rooms(), after, pageSize.get()),
-                                            rooms.unanswered())));
-                          }
-                          return badRequest("scope", "scope must be node or cluster");
-                        })));
+    return parameterMap(query -> list(node, query));
+  }
+
+  private Route list(AdminTargets.Node node, Map<String, String> query) {
+    Optional<Integer> pageSize =
+        PageSize.of(
+            Optional.ofNullable(query.get("limit")),
+            settings.defaultPageSize(),
+            settings.maxPageSize());
+    if (pageSize.isEmpty()) {
+      return badRequest(
+          "limit", "limit must be a whole number from 1 to " + settings.maxPageSize());
+    }
+    Optional<String> after = Optional.ofNullable(query.get("after"));
+    String where = query.getOrDefault("scope", "node");
+    if (where.equals("node")) {
+      return onSuccess(
+          RoomDirectory.local(node.rooms(), system, settings.askTimeout()),
+          rooms ->
+              json(
+                  StatusCodes.OK,
+                  AdminJson.page(RoomPage.of(rooms.locations(), after, pageSize.get()), null)));
+    }
+    if (where.equals("cluster")) {
+      return onSuccess(
+          RoomDirectory.cluster(node.rooms(), system, settings.askTimeout()),
+          rooms ->
+              json(
+                  StatusCodes.OK,
+                  AdminJson.page(
+                      RoomPage.of(rooms.rooms(), after, pageSize.get()), rooms.unanswered())));
+    }
+    return badRequest("scope", "scope must be node or cluster");
   }
 
   private Route inspect(AdminTargets.Node node, String roomId) {

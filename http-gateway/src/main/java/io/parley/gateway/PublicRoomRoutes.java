@@ -7,6 +7,7 @@ import io.parley.registry.PublicRooms;
 import io.parley.registry.RegistrySettings;
 import io.parley.validation.FieldValidator;
 import io.parley.validation.Violation;
+import java.util.Map;
 import java.util.Optional;
 import org.apache.pekko.http.javadsl.model.ContentTypes;
 import org.apache.pekko.http.javadsl.model.HttpEntities;
@@ -50,27 +51,12 @@ public final class PublicRoomRoutes extends AllDirectives {
                 "rooms",
                 () ->
                     access.cors(
-                        () ->
-                            get(
-                                () ->
-                                    access.authenticated(
-                                        () ->
-                                            parameterOptional(
-                                                "public",
-                                                listed ->
-                                                    parameterOptional(
-                                                        "limit",
-                                                        limit ->
-                                                            parameterOptional(
-                                                                "after",
-                                                                after ->
-                                                                    list(
-                                                                        listed, limit,
-                                                                        after)))))))));
+                        () -> get(() -> access.authenticated(() -> parameterMap(this::list))))));
   }
 
-  private Route list(Optional<String> listed, Optional<String> limit, Optional<String> after) {
-    if (!listed.equals(Optional.of("true"))) {
+  private Route list(Map<String, String> query) {
+    Optional<String> after = Optional.ofNullable(query.get("after"));
+    if (!"true".equals(query.get("public"))) {
       return badRequest(
           new Violation(
               "public",
@@ -82,7 +68,10 @@ public final class PublicRoomRoutes extends AllDirectives {
       return badRequest(badAfter.get());
     }
     Optional<Integer> size =
-        PageSize.of(limit, settings.defaultPageSize(), settings.maxPageSize());
+        PageSize.of(
+            Optional.ofNullable(query.get("limit")),
+            settings.defaultPageSize(),
+            settings.maxPageSize());
     if (size.isEmpty()) {
       return badRequest(
           new Violation("limit", "must be a whole number from 1 to " + settings.maxPageSize()));

@@ -1,7 +1,6 @@
 // The examples' tests: a node per test file, and tokens signed with the test nodes' secret (sdk/test/support/node.mjs), in
 // the shape the examples ask for them: tokens(userId, name, {rooms: 'pattern:level,…'}).
-import { before, after } from 'node:test';
-import { startNode, token } from '../../sdk/test/support/node.mjs';
+import { nodeFixture, token } from '../../sdk/test/support/node.mjs';
 import { join } from './parley.mjs';
 
 export function parseRooms(rooms) {
@@ -21,21 +20,13 @@ export const tokens = async (userId, name, { rooms } = {}) => token(userId, name
  * `options` go to startNode (an environment, say).
  */
 export function nodeForTests(options) {
-  const clients = new Set();
-  const fixture = {
-    node: null,
+  const fixture = nodeFixture(options);
+  return {
+    get node() {
+      return fixture.node;
+    },
     async join(room, userId, name) {
-      const client = await join({ httpUrl: fixture.node.httpUrl, tokens, room, userId, name });
-      clients.add(client);
-      return client;
+      return fixture.track(await join({ httpUrl: fixture.node.httpUrl, tokens, room, userId, name }));
     },
   };
-  before(async () => {
-    fixture.node = await startNode(options);
-  });
-  after(async () => {
-    for (const client of clients) client.close();
-    await fixture.node?.dispose();
-  });
-  return fixture;
 }

@@ -1,22 +1,12 @@
 // The snapshot + SSE example against a real node.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startNode } from '../../sdk/test/support/node.mjs';
+import { nodeFixture } from '../../sdk/test/support/node.mjs';
 import { join, until } from '../shared/parley.mjs';
 import { tokens } from '../shared/test-tokens.mjs';
 import { RoomMirror, readEvents, scenario } from './sse.mjs';
 
-let node;
-const clients = new Set();
-
-before(async () => {
-  node = await startNode();
-});
-
-after(async () => {
-  for (const client of clients) client.close();
-  await node?.dispose();
-});
+const fixture = nodeFixture();
 
 function consecutive(versions) {
   return versions.every((version, i) => i === 0 || version === versions[i - 1] + 1);
@@ -39,7 +29,7 @@ test('readEvents: the text/event-stream format, split anywhere, with CRLF, comme
 });
 
 test('the documented scenario: snapshot, live events, a cut stream resumed with Last-Event-ID: every version once, in order, and the writer’s state', async () => {
-  const { mirror, applied, writerVersion, writerState } = await scenario({ httpUrl: node.httpUrl, tokens, log: () => {}, room: 'mirror-scenario' });
+  const { mirror, applied, writerVersion, writerState } = await scenario({ httpUrl: fixture.node.httpUrl, tokens, log: () => {}, room: 'mirror-scenario' });
   assert.equal(mirror.room.version, writerVersion);
   assert.deepEqual(mirror.room.values(), writerState);
   assert.equal(applied.at(-1), writerVersion);
@@ -49,12 +39,12 @@ test('the documented scenario: snapshot, live events, a cut stream resumed with 
 });
 
 test('the node is killed and started again: the mirror resumes from the last version it applied, the token in a header this time', async () => {
-  const writer = await join({ httpUrl: node.httpUrl, tokens, room: 'mirror-crash', userId: 'wendy', name: 'Wendy' });
-  clients.add(writer);
+  const writer = await join({ httpUrl: fixture.node.httpUrl, tokens, room: 'mirror-crash', userId: 'wendy', name: 'Wendy' });
+  fixture.track(writer);
   await writer.set('n', 0);
   const outcomes = [];
   const mirror = new RoomMirror({
-    httpUrl: node.httpUrl,
+    httpUrl: fixture.node.httpUrl,
     roomId: 'mirror-crash',
     tokenIn: 'header',
     token: () => tokens('mirror', 'Mirror', { rooms: 'mirror-crash:read' }),
@@ -64,8 +54,8 @@ test('the node is killed and started again: the mirror resumes from the last ver
   await writer.set('n', 1);
   await until(() => mirror.room.version === writer.version);
 
-  await node.kill();
-  await node.start();
+  await fixture.node.kill();
+  await fixture.node.start();
   await writer.whenJoined();
   for (let n = 2; n <= 4; n++) await writer.set('n', n);
   await until(() => mirror.room.version === writer.version, { timeoutMs: 30000, what: 'the mirror after the restart' });
@@ -80,7 +70,7 @@ test('the node is killed and started again: the mirror resumes from the last ver
 
 test('a token that does not open the room: the snapshot request is refused (403) and the mirror says so', async () => {
   const mirror = new RoomMirror({
-    httpUrl: node.httpUrl,
+    httpUrl: fixture.node.httpUrl,
     roomId: 'mirror-private',
     token: () => tokens('mallory', 'Mallory', { rooms: 'elsewhere:read' }),
   });

@@ -1,34 +1,24 @@
 // The client against a real Parley node process (the jar, see support/node.mjs).
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { ParleyClient, ParleyError } from '../parley.js';
-import { JAR, startNode, tokenProvider, token, roomUrl, waitFor, freePort, readHeaders } from './support/node.mjs';
+import { JAR, nodeFixture, startNode, tokenProvider, token, roomUrl, waitFor, freePort, readHeaders } from './support/node.mjs';
 
-let node;
-const clients = new Set();
-
-before(async () => {
-  node = await startNode();
-});
-
-after(async () => {
-  for (const client of clients) client.close();
-  await node?.dispose();
-});
+const fixture = nodeFixture();
 
 function client(room, userId, name, options = {}) {
   const made = new ParleyClient({
-    url: node.url,
+    url: fixture.node.url,
     room,
     user: { id: userId, name },
     token: tokenProvider(userId, name),
     reconnect: { baseMs: 100, capMs: 1000 },
     ...options,
   });
-  clients.add(made);
+  fixture.track(made);
   return made;
 }
 
@@ -57,7 +47,7 @@ function next(emitter, type, predicate = () => true) {
 }
 
 async function presence(room) {
-  const response = await fetch(`${node.httpUrl}/v1/rooms/${room}/presence`, { headers: readHeaders() });
+  const response = await fetch(`${fixture.node.httpUrl}/v1/rooms/${room}/presence`, { headers: readHeaders() });
   return response.json();
 }
 
@@ -154,7 +144,7 @@ test('two clients: presence, state, chat and cursors reach the other; a concurre
 });
 
 test('a retry with other content under the same id is rejected with id_reused', async () => {
-  const socket = new WebSocket(roomUrl(node, 'reuse', 'ann', 'Ann'));
+  const socket = new WebSocket(roomUrl(fixture.node, 'reuse', 'ann', 'Ann'));
   const frames = [];
   socket.onmessage = (message) => frames.push(JSON.parse(message.data));
   await new Promise((resolve, reject) => {
@@ -191,7 +181,7 @@ test('after kill -9 and a restart on the same data folder: reconnect with backof
   await Promise.all(before);
 
   const reconnecting = next(observer, 'reconnecting');
-  await node.kill();
+  await fixture.node.kill();
   const detail = await reconnecting;
   assert.ok(detail.attempt >= 1 && detail.delayMs >= 0 && detail.delayMs < 1000, JSON.stringify(detail));
   await waitFor(() => writer.status === 'reconnecting' || writer.status === 'connecting');
@@ -200,7 +190,7 @@ test('after kill -9 and a restart on the same data folder: reconnect with backof
   assert.equal(writer.pendingCommands, 5);
   assert.equal(writer.state.get('k14').pending, true);
 
-  await node.start();
+  await fixture.node.start();
   const acks = await Promise.all(offline);
   const last = Math.max(...acks.map((a) => a.version));
   await waitFor(() => observer.version >= last, { message: `the observer at version ${last}`, timeoutMs: 20000 });
@@ -213,7 +203,7 @@ test('after kill -9 and a restart on the same data folder: reconnect with backof
   assert.equal(applied[0], start + 1);
   assert.equal(applied.at(-1), observer.version);
 
-  const snapshot = await (await fetch(`${node.httpUrl}/v1/rooms/${room}`, { headers: readHeaders() })).json();
+  const snapshot = await (await fetch(`${fixture.node.httpUrl}/v1/rooms/${room}`, { headers: readHeaders() })).json();
   await waitFor(() => observer.version >= snapshot.version, { message: 'the observer at the snapshot version' });
   for (let i = 0; i < 15; i++) {
     assert.deepEqual(observer.state.get(`k${i}`).value, { i });
@@ -238,7 +228,7 @@ test('token refresh: a short-lived token is replaced before it expires, and the 
       },
       reconnect: { baseMs: 100, capMs: 1000 },
     });
-    clients.add(made);
+    fixture.track(made);
     const statuses = [];
     made.on('status', (s) => statuses.push(s.status));
     await made.connect().whenJoined();
@@ -261,11 +251,11 @@ test('a graceful stop: the reconnect frame makes the client wait its retryAfterM
   await c.connect().whenJoined();
   await c.set('before', 1);
   const reconnecting = next(c, 'reconnecting');
-  await node.stop();
+  await fixture.node.stop();
   const detail = await reconnecting;
   assert.equal(detail.reason, 'node_shutting_down');
   assert.ok(detail.delayMs >= 0 && detail.delayMs <= 1000, JSON.stringify(detail));
-  await node.start();
+  await fixture.node.start();
   const joined = await next(c, 'joined');
   assert.equal(joined.resumed, true);
   const after = await c.set('after', 2);
@@ -273,11 +263,11 @@ test('a graceful stop: the reconnect frame makes the client wait its retryAfterM
   c.close();
 });
 
-const fixture = fileURLToPath(new URL('./fixtures/connect-and-close.mjs', import.meta.url));
+const childScript = fileURLToPath(new URL('./fixtures/connect-and-close.mjs', import.meta.url));
 
 function runChild(args) {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--experimental-websocket', '--no-warnings', fixture, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['--experimental-websocket', '--no-warnings', childScript, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';
     child.stdout.on('data', (chunk) => (output += chunk));
     child.stderr.on('data', (chunk) => (output += chunk));
@@ -293,7 +283,7 @@ function runChild(args) {
 }
 
 test('close() leaves nothing running: a Node process whose client joined and closed exits by itself', async () => {
-  const { code, output } = await runChild(['joined', node.url, 'exit', token('exiter', 'Exiter') ?? '']);
+  const { code, output } = await runChild(['joined', fixture.node.url, 'exit', token('exiter', 'Exiter') ?? '']);
   assert.equal(code, 0, output);
   assert.match(output, /closed closed closed/);
 });
@@ -306,12 +296,12 @@ test('close() leaves nothing running: a Node process whose client was waiting to
 
 test('the node serves this SDK at /sdk/parley.js and /sdk/parley.d.ts', async () => {
   for (const file of ['parley.js', 'parley.d.ts']) {
-    const response = await fetch(`${node.httpUrl}/sdk/${file}`);
+    const response = await fetch(`${fixture.node.httpUrl}/sdk/${file}`);
     assert.equal(response.status, 200, file);
     const served = await response.text();
     const local = readFileSync(new URL(`../${file}`, import.meta.url), 'utf8');
     assert.ok(served === local, `the node serves another ${file} than sdk/${file}: is ${JAR} older than the SDK? (rebuild it)`);
   }
-  const js = await fetch(`${node.httpUrl}/sdk/parley.js`);
+  const js = await fetch(`${fixture.node.httpUrl}/sdk/parley.js`);
   assert.equal(js.headers.get('content-type'), 'text/javascript; charset=utf-8');
 });

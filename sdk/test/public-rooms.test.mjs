@@ -1,31 +1,21 @@
 // Public rooms against a real node: setVisibility(), the room.visibility event, and the
 // registry (publicRooms()), which is eventually consistent: every wait on it is a bounded poll.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ParleyClient, ParleyError, publicRooms } from '../parley.js';
-import { startNode, tokenProvider, token, waitFor } from './support/node.mjs';
+import { nodeFixture, tokenProvider, token, waitFor } from './support/node.mjs';
 
-let node;
-const clients = new Set();
-
-before(async () => {
-  node = await startNode();
-});
-
-after(async () => {
-  for (const client of clients) client.close();
-  await node?.dispose();
-});
+const fixture = nodeFixture();
 
 async function joined(room, userId, name) {
   const client = new ParleyClient({
-    url: node.url,
+    url: fixture.node.url,
     room,
     user: { id: userId, name },
     token: tokenProvider(userId, name),
     reconnect: { baseMs: 100, capMs: 1000 },
   });
-  clients.add(client);
+  fixture.track(client);
   return client.connect().whenJoined();
 }
 
@@ -34,7 +24,7 @@ async function allPublicRooms(options = {}) {
   const rooms = [];
   let after = null;
   do {
-    const page = await publicRooms({ url: node.httpUrl, token: token('lister', 'Lister', { rooms: { '*': 'read' } }), after, ...options });
+    const page = await publicRooms({ url: fixture.node.httpUrl, token: token('lister', 'Lister', { rooms: { '*': 'read' } }), after, ...options });
     rooms.push(...page.rooms);
     after = page.next;
   } while (after !== null);
@@ -97,7 +87,7 @@ test('a private room is never listed; the list pages with next, sorted by room i
   for (const room of rooms) assert.ok(ids.includes(room), `${room} listed`);
   assert.equal(ids.includes('pub-private'), false, 'the private room is not listed');
 
-  const first = await publicRooms({ url: node.httpUrl, token: token('lister', 'Lister'), limit: 1 });
+  const first = await publicRooms({ url: fixture.node.httpUrl, token: token('lister', 'Lister'), limit: 1 });
   assert.equal(first.rooms.length, 1);
   assert.equal(first.next, first.rooms[0].roomId);
 });
@@ -122,25 +112,25 @@ test('a bad title is refused with the server’s message and field; nothing chan
 
 test('a read-only member may not change the visibility', async () => {
   const reader = new ParleyClient({
-    url: node.url,
+    url: fixture.node.url,
     room: 'pub-read',
     user: { id: 'rita', name: 'Rita' },
     token: async () => token('rita', 'Rita', { rooms: { 'pub-read': 'read' } }),
   });
-  clients.add(reader);
+  fixture.track(reader);
   await reader.connect().whenJoined();
   await assert.rejects(reader.setVisibility({ public: true, title: 'Mine' }), (error) => error.code === 'forbidden');
   assert.equal(reader.visibility.public, false);
 });
 
 test('the listing’s own errors: a bad limit names the field, no token is unauthenticated (status 401)', async () => {
-  await assert.rejects(publicRooms({ url: node.httpUrl, token: token('lister', 'Lister'), limit: 0 }), (error) => {
+  await assert.rejects(publicRooms({ url: fixture.node.httpUrl, token: token('lister', 'Lister'), limit: 0 }), (error) => {
     assert.equal(error.code, 'invalid_field');
     assert.equal(error.field, 'limit');
     assert.equal(error.status, 400);
     return true;
   });
-  await assert.rejects(publicRooms({ url: node.httpUrl }), (error) => error.code === 'unauthenticated' && error.status === 401);
+  await assert.rejects(publicRooms({ url: fixture.node.httpUrl }), (error) => error.code === 'unauthenticated' && error.status === 401);
   // a ws:// URL (the client's) works as well as http://
-  assert.ok(Array.isArray((await publicRooms({ url: node.url, token: async () => token('lister', 'Lister') })).rooms));
+  assert.ok(Array.isArray((await publicRooms({ url: fixture.node.url, token: async () => token('lister', 'Lister') })).rooms));
 });

@@ -1,6 +1,7 @@
 // One Parley node process for the SDK's tests: the real jar on free ports with a data folder of
 // its own. PARLEY_JAR names the jar (the Maven build sets it); by default the one
 // `mvn -pl cluster-config -am package` builds.
+import { before, after } from 'node:test';
 import { spawn } from 'node:child_process';
 import { createHmac } from 'node:crypto';
 import { mkdtempSync, rmSync, existsSync } from 'node:fs';
@@ -172,4 +173,28 @@ export async function startNode({ env = {}, readyTimeoutMs = 90000 } = {}) {
   };
   await node.start();
   return node;
+}
+
+/**
+ * One node for a test file, started before its tests and disposed after them, with every client
+ * the tests `track` closed first: `const fixture = nodeFixture(); … fixture.node.url`.
+ * `options` go to startNode.
+ */
+export function nodeFixture(options) {
+  const clients = new Set();
+  const fixture = {
+    node: null,
+    track(client) {
+      clients.add(client);
+      return client;
+    },
+  };
+  before(async () => {
+    fixture.node = await startNode(options);
+  });
+  after(async () => {
+    for (const client of clients) client.close();
+    await fixture.node?.dispose();
+  });
+  return fixture;
 }

@@ -158,7 +158,7 @@ public final class RoomEntity
     return newCommandHandlerWithReplyBuilder()
         .forAnyState()
         .onCommand(
-            RoomCommand.OpenSession.class, afterBatch(afterPresenceCheck(this::onOpenSession)))
+            RoomCommand.OpenSession.class, afterPresenceCheck(this::onOpenSession))
         .onCommand(RoomCommand.CloseSession.class, afterBatch(this::onCloseSession))
         .onCommand(RoomCommand.GraceExpired.class, afterBatch(this::onGraceExpired))
         .onCommand(RoomCommand.Kick.class, afterBatch(this::onKick))
@@ -198,30 +198,48 @@ public final class RoomEntity
 
   // ---- presence
 
+  /**
+   * A join waits for the room's next write with the durable commands, in arrival order: joins
+   * that arrive together (a reconnect storm, a class opening its room) cost one journal write.
+   */
   private ReplyEffect<RoomEvent, RoomState> onOpenSession(
       RoomState state, RoomCommand.OpenSession command) {
-    Decision decision = rules.openSession(state, command, clock.instant());
-    if (decision instanceof Decision.Accept accept) {
-      return Effect()
-          .persist(accept.event())
-          .thenRun(
-              (RoomState next) -> {
-                context.watchWith(
-                    command.connection(),
-                    new RoomCommand.CloseSession(command.sessionId(), RoomCommand.SessionEnd.LOST));
-                timers.cancelGrace(command.userId());
-                afterChange(next, accept.event(), command.sessionId());
-                fanout.welcome(
-                    command.connection(),
-                    new SessionReply.Welcome(command.sessionId(), next.withActivity(lastActivity)));
-              })
-          .thenNoReply();
+    if (groupCommit.add(command)) {
+      context.getSelf().tell(new RoomCommand.WriteBatch());
     }
-    Decision.Reject reject = (Decision.Reject) decision;
-    return Effect()
-        .reply(
-            command.connection(),
-            new SessionReply.Refused(command.sessionId(), reject.code(), reject.message()));
+    return Effect().noReply();
+  }
+
+  /** After the write: the connection is watched, then welcomed with the room it joined. */
+  private void welcome(GroupCommit.Joined joined) {
+    RoomCommand.OpenSession command = joined.command();
+    context.watchWith(
+        command.connection(),
+        new RoomCommand.CloseSession(command.sessionId(), RoomCommand.SessionEnd.LOST));
+    timers.cancelGrace(command.userId());
+    afterChange(joined.after(), joined.event(), command.sessionId());
+    fanout.welcome(
+        command.connection(),
+        new SessionReply.Welcome(command.sessionId(), joined.after().withActivity(lastActivity)));
+  }
+
+  private void refuse(GroupCommit.JoinRefused refused) {
+    RoomCommand.OpenSession command = refused.command();
+    refused
+        .cause()
+        .ifPresent(
+            cause -> {
+              RoomObservation.aboutSession(command.sessionId());
+              context
+                  .getLog()
+                  .error(
+                      "join of session {} refused, its event cannot be stored: {}",
+                      command.sessionId(),
+                      cause);
+            });
+    command
+        .connection()
+        .tell(new SessionReply.Refused(command.sessionId(), refused.code(), refused.message()));
   }
 
   private ReplyEffect<RoomEvent, RoomState> onCloseSession(
@@ -389,8 +407,8 @@ public final class RoomEntity
   }
 
   /**
-   * Writes the waiting durable commands' events in one journal write. After the write each event
-   * is delivered and then its command answered, in arrival order.
+   * Writes the waiting commands' events in one journal write. After the write each event is
+   * delivered and then its command answered (a join welcomed), in arrival order.
    */
   private ReplyEffect<RoomEvent, RoomState> onWriteBatch(
       RoomState state, RoomCommand.WriteBatch write) {
@@ -399,12 +417,21 @@ public final class RoomEntity
         batch.events().isEmpty() ? Effect().none() : Effect().persist(batch.events());
     return effect
         .thenRun(meters.journalWrite(batch.events().size()))
-        .thenRun((RoomState written) -> batch.outcomes().forEach(this::answer))
+        .thenRun((RoomState written) -> batch.results().forEach(this::answer))
         .thenNoReply()
         .thenUnstashAll();
   }
 
-  private void answer(GroupCommit.Outcome outcome) {
+  private void answer(GroupCommit.Result result) {
+    if (result instanceof GroupCommit.Joined joined) {
+      welcome(joined);
+      return;
+    }
+    if (result instanceof GroupCommit.JoinRefused refused) {
+      refuse(refused);
+      return;
+    }
+    GroupCommit.Outcome outcome = (GroupCommit.Outcome) result;
     RoomCommand.Durable command = outcome.command();
     if (outcome instanceof GroupCommit.Applied applied) {
       afterChange(applied.after(), applied.event(), null);

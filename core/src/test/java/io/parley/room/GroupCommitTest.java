@@ -67,6 +67,14 @@ class GroupCommitTest {
     return commit.decide(ROOM, LATER);
   }
 
+  private static GroupCommit.Outcome outcome(GroupCommit.Batch batch, int index) {
+    return (GroupCommit.Outcome) batch.results().get(index);
+  }
+
+  private static RoomCommand.OpenSession join(String sessionId, String userId) {
+    return new RoomCommand.OpenSession(sessionId, userId, userId, "#123456", null);
+  }
+
   @Test
   void theRoomUnderTestIsAtVersion3() {
     assertThat(ROOM.version()).isEqualTo(3);
@@ -90,19 +98,19 @@ class GroupCommitTest {
   @Test
   void decidingEmptiesTheQueue() {
     GroupCommit.Batch first = decide(chat("c1", "a1", "one"), chat("c2", "b1", "two"));
-    assertThat(first.outcomes()).hasSize(2);
+    assertThat(first.results()).hasSize(2);
     assertThat(commit.isEmpty()).isTrue();
 
     GroupCommit.Batch second = commit.decide(ROOM, LATER);
     assertThat(second.events()).isEmpty();
-    assertThat(second.outcomes()).isEmpty();
+    assertThat(second.results()).isEmpty();
   }
 
   @Test
   void anEmptyQueueDecidesAnEmptyBatch() {
     GroupCommit.Batch batch = commit.decide(ROOM, LATER);
     assertThat(batch.events()).isEmpty();
-    assertThat(batch.outcomes()).isEmpty();
+    assertThat(batch.results()).isEmpty();
   }
 
   @Test
@@ -116,22 +124,22 @@ class GroupCommitTest {
     RoomEvent created = new RoomEvent.KeysChanged("alice", "c1", create.ops(), LATER);
     RoomEvent updated = new RoomEvent.KeysChanged("bob", "c2", update.ops(), LATER);
     assertThat(batch.events()).containsExactly(created, updated);
-    assertThat(batch.outcomes()).hasSize(3);
+    assertThat(batch.results()).hasSize(3);
 
-    GroupCommit.Applied first = (GroupCommit.Applied) batch.outcomes().get(0);
+    GroupCommit.Applied first = (GroupCommit.Applied) outcome(batch, 0);
     assertThat(first.command()).isSameAs(create);
     assertThat(first.event()).isEqualTo(created);
     assertThat(first.after()).isEqualTo(ROOM.apply(created, BOUNDS));
     assertThat(first.after().version()).isEqualTo(4);
 
-    GroupCommit.Applied second = (GroupCommit.Applied) batch.outcomes().get(1);
+    GroupCommit.Applied second = (GroupCommit.Applied) outcome(batch, 1);
     assertThat(second.command()).isSameAs(update);
     assertThat(second.event()).isEqualTo(updated);
     assertThat(second.after()).isEqualTo(ROOM.apply(created, BOUNDS).apply(updated, BOUNDS));
     assertThat(second.after().version()).isEqualTo(5);
     assertThat(second.after().keys().get("x").value()).isEqualTo(JSON.textNode("second"));
 
-    assertThat(batch.outcomes().get(2))
+    assertThat(outcome(batch, 2))
         .isEqualTo(
             new GroupCommit.Refused(
                 stale, RejectCode.CONFLICT, "x is at version 5, expected 0", Optional.empty()));
@@ -149,8 +157,8 @@ class GroupCommitTest {
         .containsExactly(
             new RoomEvent.ChatPosted("alice", "c1", "hello", LATER),
             new RoomEvent.ChatPosted("bob", "c2", "hi", LATER));
-    assertThat(batch.outcomes().get(2)).isEqualTo(new GroupCommit.Retried(retry, 4));
-    assertThat(batch.outcomes().get(2).reply()).isEqualTo(new CommandReply.Accepted("c1", 4));
+    assertThat(outcome(batch, 2)).isEqualTo(new GroupCommit.Retried(retry, 4));
+    assertThat(outcome(batch, 2).reply()).isEqualTo(new CommandReply.Accepted("c1", 4));
   }
 
   @Test
@@ -162,7 +170,7 @@ class GroupCommitTest {
     GroupCommit.Batch batch = decide(retry);
 
     assertThat(batch.events()).isEmpty();
-    assertThat(batch.outcomes()).containsExactly(new GroupCommit.Retried(retry, 3));
+    assertThat(batch.results()).containsExactly(new GroupCommit.Retried(retry, 3));
   }
 
   @Test
@@ -174,14 +182,14 @@ class GroupCommitTest {
     GroupCommit.Batch batch = decide(tab1, tab2, reusedBefore);
 
     assertThat(batch.events()).containsExactly(new RoomEvent.ChatPosted("alice", "m1", "from tab 1", LATER));
-    assertThat(batch.outcomes().get(0).reply()).isEqualTo(new CommandReply.Accepted("m1", 4));
-    assertThat(batch.outcomes().get(1).reply())
+    assertThat(outcome(batch, 0).reply()).isEqualTo(new CommandReply.Accepted("m1", 4));
+    assertThat(outcome(batch, 1).reply())
         .isEqualTo(
             new CommandReply.Rejected(
                 "m1",
                 RejectCode.ID_REUSED,
                 "command id m1 was already used for a different command (version 4); use a fresh id for a new command"));
-    assertThat(batch.outcomes().get(2).reply())
+    assertThat(outcome(batch, 2).reply())
         .isEqualTo(
             new CommandReply.Rejected(
                 "c0",
@@ -207,11 +215,11 @@ class GroupCommitTest {
     GroupCommit.Batch batch = decide(stranger, empty);
 
     assertThat(batch.events()).isEmpty();
-    assertThat(batch.outcomes().get(0))
+    assertThat(outcome(batch, 0))
         .isEqualTo(
             new GroupCommit.Refused(
                 stranger, RejectCode.NOT_MEMBER, "no open session zz", Optional.empty()));
-    assertThat(batch.outcomes().get(1))
+    assertThat(outcome(batch, 1))
         .isEqualTo(
             new GroupCommit.Refused(
                 empty,
@@ -231,14 +239,14 @@ class GroupCommitTest {
     RoomEvent first = new RoomEvent.ChatPosted("alice", "c1", "before", LATER);
     RoomEvent third = new RoomEvent.ChatPosted("alice", "c3", "after", LATER);
     assertThat(batch.events()).containsExactly(first, third);
-    assertThat(batch.outcomes().get(1))
+    assertThat(outcome(batch, 1))
         .isEqualTo(
             new GroupCommit.Refused(
                 unstorable,
                 RejectCode.NOT_STORED,
                 "the room could not store this change",
                 Optional.of("no serializer for this text")));
-    GroupCommit.Applied last = (GroupCommit.Applied) batch.outcomes().get(2);
+    GroupCommit.Applied last = (GroupCommit.Applied) outcome(batch, 2);
     assertThat(last.after().version()).isEqualTo(5);
     assertThat(last.after()).isEqualTo(ROOM.apply(first, BOUNDS).apply(third, BOUNDS));
     assertThat(last.after().appliedVersion("bob", "c2")).isEmpty();
@@ -251,7 +259,7 @@ class GroupCommitTest {
     GroupCommit.Batch batch = decide(unstorable, unstorable);
 
     assertThat(batch.events()).isEmpty();
-    assertThat(batch.outcomes())
+    assertThat(batch.results())
         .extracting(outcome -> ((GroupCommit.Refused) outcome).code())
         .containsExactly(RejectCode.NOT_STORED, RejectCode.NOT_STORED);
   }
@@ -266,8 +274,8 @@ class GroupCommitTest {
 
     GroupCommit.Batch batch = decide(applied, retried, notMember, notStored, applied2);
 
-    assertThat(batch.outcomes())
-        .extracting(GroupCommit.Outcome::reply)
+    assertThat(batch.results())
+        .extracting(result -> ((GroupCommit.Outcome) result).reply())
         .containsExactly(
             new CommandReply.Accepted("c1", 4),
             new CommandReply.Accepted("c1", 4),
@@ -275,20 +283,101 @@ class GroupCommitTest {
             new CommandReply.Rejected(
                 "c3", RejectCode.NOT_STORED, "the room could not store this change", Optional.empty()),
             new CommandReply.Accepted("c4", 5));
-    assertThat(batch.outcomes())
-        .extracting(GroupCommit.Outcome::command)
+    assertThat(batch.results())
+        .extracting(result -> ((GroupCommit.Outcome) result).command())
         .containsExactly(applied, retried, notMember, notStored, applied2);
   }
 
   @Test
   void theNextBatchStartsFromTheStateItIsGiven() {
     GroupCommit.Batch first = decide(setX("c1", "a1", "one", 0));
-    RoomState afterFirst = ((GroupCommit.Applied) first.outcomes().get(0)).after();
+    RoomState afterFirst = ((GroupCommit.Applied) outcome(first, 0)).after();
 
     commit.add(setX("c2", "b1", "two", 4));
     GroupCommit.Batch second = commit.decide(afterFirst, LATER);
 
-    assertThat(second.outcomes()).singleElement().isInstanceOf(GroupCommit.Applied.class);
-    assertThat(((GroupCommit.Applied) second.outcomes().get(0)).after().version()).isEqualTo(5);
+    assertThat(second.results()).singleElement().isInstanceOf(GroupCommit.Applied.class);
+    assertThat(((GroupCommit.Applied) outcome(second, 0)).after().version()).isEqualTo(5);
+  }
+
+  @Test
+  void joinsAndCommandsShareOneWriteInArrivalOrder() {
+    RoomCommand.PostChat before = chat("c1", "a1", "before carol");
+    RoomCommand.OpenSession carol = join("c-1", "carol");
+    RoomCommand.OpenSession bobAgain = join("b2", "bob");
+    commit.add(before);
+    assertThat(commit.add(carol)).isFalse();
+    assertThat(commit.add(bobAgain)).isFalse();
+
+    GroupCommit.Batch batch = commit.decide(ROOM, LATER);
+
+    RoomEvent chatted = new RoomEvent.ChatPosted("alice", "c1", "before carol", LATER);
+    RoomEvent carolJoined = new RoomEvent.MemberJoined("carol", "c-1", "carol", "#123456", null, LATER);
+    RoomEvent bobOpened = new RoomEvent.SessionOpened("bob", "b2", "bob", "#123456", null, LATER);
+    assertThat(batch.events()).containsExactly(chatted, carolJoined, bobOpened);
+    GroupCommit.Joined joined = (GroupCommit.Joined) batch.results().get(1);
+    assertThat(joined.command()).isSameAs(carol);
+    assertThat(joined.after().version()).isEqualTo(5);
+    assertThat(joined.after().member("carol")).isPresent();
+    assertThat(joined.after().member("bob").orElseThrow().sessions()).doesNotContainKey("b2");
+    GroupCommit.Joined opened = (GroupCommit.Joined) batch.results().get(2);
+    assertThat(opened.after().version()).isEqualTo(6);
+    assertThat(opened.after().member("bob").orElseThrow().sessions()).containsKey("b2");
+  }
+
+  @Test
+  void aJoinIsTheFirstInTheQueueWhenNothingWaits() {
+    assertThat(commit.add(join("c-1", "carol"))).isTrue();
+    assertThat(commit.add(chat("c1", "a1", "hi"))).isFalse();
+  }
+
+  @Test
+  void joinsAreDecidedAgainstTheJoinsBeforeThemInTheBatch() {
+    GroupCommit fullAtThree =
+        new GroupCommit(new RoomRules(new FieldValidator(TestConfig.defaultLimits()), 3), CHECK, BOUNDS);
+    RoomCommand.OpenSession carol = join("c-1", "carol");
+    RoomCommand.OpenSession dave = join("d-1", "dave");
+    RoomCommand.OpenSession carolAgain = join("c-1", "carol");
+    fullAtThree.add(carol);
+    fullAtThree.add(dave);
+    fullAtThree.add(carolAgain);
+
+    GroupCommit.Batch batch = fullAtThree.decide(ROOM, LATER);
+
+    assertThat(batch.events()).hasSize(1);
+    assertThat(batch.results().get(0)).isInstanceOf(GroupCommit.Joined.class);
+    assertThat(batch.results().get(1))
+        .isEqualTo(
+            new GroupCommit.JoinRefused(
+                dave, RejectCode.ROOM_FULL, "the room already has its maximum of 3 members", Optional.empty()));
+    assertThat(batch.results().get(2))
+        .isEqualTo(
+            new GroupCommit.JoinRefused(
+                carolAgain, RejectCode.VALIDATION, "sessionId: is already open in this room", Optional.empty()));
+  }
+
+  @Test
+  void aJoinWhoseEventTheJournalWouldRefuseIsRefusedWithItsCause() {
+    GroupCommit refusingJoins =
+        new GroupCommit(
+            RULES,
+            event ->
+                event instanceof RoomEvent.MemberJoined
+                    ? Optional.of("no serializer for this member")
+                    : Optional.empty(),
+            BOUNDS);
+    RoomCommand.OpenSession carol = join("c-1", "carol");
+    refusingJoins.add(carol);
+
+    GroupCommit.Batch batch = refusingJoins.decide(ROOM, LATER);
+
+    assertThat(batch.events()).isEmpty();
+    assertThat(batch.results())
+        .containsExactly(
+            new GroupCommit.JoinRefused(
+                carol,
+                RejectCode.NOT_STORED,
+                "the room could not store this join",
+                Optional.of("no serializer for this member")));
   }
 }

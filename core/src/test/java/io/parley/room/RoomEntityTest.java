@@ -133,10 +133,29 @@ class RoomEntityTest {
     return new RoomCommand.OpenSession(sessionId, userId, nameOf(userId), "#1e90ff", connection);
   }
 
+  /** What a join wrote (its event, or none when it was refused) and the room after it. */
+  private record JoinResult(List<Object> events, RoomState state) {
+    boolean hasNoEvents() {
+      return events.isEmpty();
+    }
+  }
+
+  /**
+   * Runs a join, which the room writes with its next batch: the explicit write after it is
+   * decided only once that batch is written.
+   */
+  private JoinResult runJoin(RoomCommand.OpenSession open) {
+    int before = journal().size();
+    room.runCommand(open);
+    RoomState after = room.runCommand(new RoomCommand.WriteBatch()).state();
+    List<Object> journal = journal();
+    return new JoinResult(List.copyOf(journal.subList(before, journal.size())), after);
+  }
+
   /** Opens a session and consumes its welcome; other sessions get the event and keep it. */
   private TestProbe<SessionInbox> join(String sessionId, String userId) {
     TestProbe<SessionInbox> connection = connection();
-    CommandResult<RoomCommand, RoomEvent, RoomState> result = room.runCommand(open(sessionId, userId, connection.getRef()));
+    JoinResult result = runJoin(open(sessionId, userId, connection.getRef()));
     assertEquals(1, result.events().size());
     SessionReply.Welcome welcome = connection.expectMessageClass(SessionReply.Welcome.class);
     assertEquals(sessionId, welcome.sessionId());
@@ -272,8 +291,8 @@ class RoomEntityTest {
     void openingASessionPersistsMemberJoinedAndWelcomesTheConnectionWithTheNewSessionInTheSnapshot() {
       TestProbe<SessionInbox> alice = connection();
 
-      CommandResult<RoomCommand, RoomEvent, RoomState> result =
-          room.runCommand(open("s-alice", "alice", alice.getRef()));
+      JoinResult result =
+          runJoin(open("s-alice", "alice", alice.getRef()));
 
       assertEquals(
           List.of(new RoomEvent.MemberJoined("alice", "s-alice", "Alice", "#1e90ff", alice.getRef(), NOW)),
@@ -297,7 +316,7 @@ class RoomEntityTest {
       TestProbe<SessionInbox> alice = join("s-alice", "alice");
       TestProbe<SessionInbox> bob = connection();
 
-      CommandResult<RoomCommand, RoomEvent, RoomState> result = room.runCommand(open("s-bob", "bob", bob.getRef()));
+      JoinResult result = runJoin(open("s-bob", "bob", bob.getRef()));
 
       RoomEvent joined = new RoomEvent.MemberJoined("bob", "s-bob", "Bob", "#1e90ff", bob.getRef(), NOW);
       assertEquals(List.of(joined), result.events());
@@ -335,7 +354,7 @@ class RoomEntityTest {
       TestProbe<SessionInbox> alice = join("s-alice", "alice");
       TestProbe<SessionInbox> intruder = connection();
 
-      CommandResult<RoomCommand, RoomEvent, RoomState> result = room.runCommand(open("s-alice", "mallory", intruder.getRef()));
+      JoinResult result = runJoin(open("s-alice", "mallory", intruder.getRef()));
 
       assertTrue(result.hasNoEvents());
       assertEquals(1, result.state().version());
@@ -424,7 +443,7 @@ class RoomEntityTest {
     @Test
     void aConnectionThatTerminatesHasItsSessionClosed() {
       ActorRef<SessionInbox> aliceConnection = kit.spawn(Behaviors.<SessionInbox>ignore(), "alice-connection-" + roomId);
-      room.runCommand(open("s-alice", "alice", aliceConnection));
+      runJoin(open("s-alice", "alice", aliceConnection));
       TestProbe<SessionInbox> bob = join("s-bob", "bob");
 
       kit.stop(aliceConnection);
@@ -442,7 +461,7 @@ class RoomEntityTest {
     void aConnectionThatTerminatesEndsOnlyItsOwnTab() {
       TestProbe<SessionInbox> tab1 = join("s-alice", "alice");
       ActorRef<SessionInbox> tab2 = kit.spawn(Behaviors.<SessionInbox>ignore(), "alice-tab2-" + roomId);
-      room.runCommand(open("s-alice-2", "alice", tab2));
+      runJoin(open("s-alice-2", "alice", tab2));
       tab1.expectMessageClass(RoomUpdate.EventDelivered.class);
 
       kit.stop(tab2);
@@ -531,8 +550,8 @@ class RoomEntityTest {
       Instant later = clock.advance(Duration.ofMillis(400));
 
       TestProbe<SessionInbox> aliceAgain = connection();
-      CommandResult<RoomCommand, RoomEvent, RoomState> back =
-          room.runCommand(open("s-alice-3", "alice", aliceAgain.getRef()));
+      JoinResult back =
+          runJoin(open("s-alice-3", "alice", aliceAgain.getRef()));
 
       RoomEvent opened = new RoomEvent.SessionOpened("alice", "s-alice-3", "Alice", "#1e90ff", aliceAgain.getRef(), later);
       assertEquals(List.of(opened), back.events());
@@ -576,7 +595,7 @@ class RoomEntityTest {
       join("s-alice", "alice"); // v1
       TestProbe<SessionInbox> bob = join("s-bob", "bob"); // v2
       room.runCommand(lost("s-alice")); // v3
-      room.runCommand(open("s-alice-2", "alice", connection().getRef())); // v4
+      runJoin(open("s-alice-2", "alice", connection().getRef())); // v4
       room.runCommand(leave("s-alice-2")); // v5: an explicit leave ends it at once
 
       skipDelivered(bob, 2);
@@ -627,7 +646,7 @@ class RoomEntityTest {
 
       // and a new session's welcome shows it
       TestProbe<SessionInbox> carol = connection();
-      room.runCommand(open("s-carol", "carol", carol.getRef()));
+      runJoin(open("s-carol", "carol", carol.getRef()));
       RoomState welcome = carol.expectMessageClass(SessionReply.Welcome.class).snapshot();
       assertEquals(active, welcome.members().get("alice").lastSeen());
       assertEquals(cursorAt, welcome.members().get("bob").lastSeen());
@@ -1680,7 +1699,7 @@ class RoomEntityTest {
     @Test
     void aRestartedRoomStillWatchesItsConnections() {
       ActorRef<SessionInbox> aliceConnection = kit.spawn(Behaviors.<SessionInbox>ignore(), "watched-after-restart-" + roomId);
-      room.runCommand(open("s-alice", "alice", aliceConnection));
+      runJoin(open("s-alice", "alice", aliceConnection));
       TestProbe<SessionInbox> bob = join("s-bob", "bob");
       room.restart();
 
@@ -1993,7 +2012,7 @@ class RoomEntityTest {
       join("s-bob", "bob");
       TestProbe<SessionInbox> carol = connection();
 
-      CommandResult<RoomCommand, RoomEvent, RoomState> result = room.runCommand(open("s-carol", "carol", carol.getRef()));
+      JoinResult result = runJoin(open("s-carol", "carol", carol.getRef()));
 
       assertTrue(result.hasNoEvents());
       carol.expectMessage(

@@ -25,7 +25,9 @@ import org.slf4j.LoggerFactory;
  * sockets. The benchmark clients run against it unchanged, so that a node's figure minus the
  * floor's is what Parley itself costs. See benchmarks/README.md, "The transport floor".
  *
- * <pre>java -cp &lt;benchmarks classpath&gt; io.parley.benchmarks.floor.FloorRelay --port N [--host H]</pre>
+ * <pre>
+ * java -cp &lt;benchmarks classpath&gt; io.parley.benchmarks.floor.FloorRelay --port N [--host H]
+ * </pre>
  */
 public final class FloorRelay implements AutoCloseable {
 
@@ -148,7 +150,8 @@ public final class FloorRelay implements AutoCloseable {
                                   "ws",
                                   () ->
                                       extractWebSocketUpgrade(
-                                          upgrade -> complete(connector.connect(upgrade, roomId)))))));
+                                          upgrade ->
+                                              complete(connector.connect(upgrade, roomId)))))));
     }
   }
 }

@@ -110,7 +110,8 @@ final class FloorSocket {
       default ->
           offer(
               frames.error(
-                  "unknown_type", "the transport floor serves hello, cursor, set, ping and leave only"));
+                  "unknown_type",
+                  "the transport floor serves hello, cursor, set, ping and leave only"));
     }
   }
 
@@ -120,9 +121,7 @@ final class FloorSocket {
       return;
     }
     userId = hello.path("userId").asText();
-    room =
-        rooms.join(
-            roomId, this, version -> frames.welcome(roomId, sessionId, userId, version));
+    room = rooms.join(roomId, this, version -> frames.welcome(roomId, sessionId, userId, version));
   }
 
   private boolean joined() {

@@ -69,7 +69,9 @@ class FloorRelayTest {
     assertThat(entry.path("x").isNumber()).isTrue();
     assertThat(entry.path("x").asDouble()).isEqualTo(1234.567);
     assertThat(entry.path("y").asLong()).isEqualTo(7);
-    assertThat(ann.pingPong("p1")).as("the sender gets its own cursor back").isTrue();
+    assertThat(ann.pingPong("p1"))
+        .as("the sender's next frame is its pong, not its own cursor")
+        .isTrue();
 
     ann.send("{\"type\":\"set\",\"id\":\"c1\",\"key\":\"k0\",\"value\":{\"t\":99.5,\"s\":1}}");
     for (Client member : new Client[] {ann, bob}) {

@@ -3,6 +3,15 @@
 # script exits. The caller sets `jar` (the node's jar) and `classpath`
 # (benchmarks/target/classpath.txt), and may define `bench_after_node`, run after the node
 # stopped.
+#
+# BENCH_SERVER=floor starts the transport floor (io.parley.benchmarks.floor.FloorRelay, see
+# benchmarks/README.md) in the node's place, with the same JVM flags; BENCH_SERVER=parley (the
+# default) a node. `bench_server` holds which.
+bench_server=${BENCH_SERVER:-parley}
+case "$bench_server" in
+  parley|floor) ;;
+  *) echo "BENCH_SERVER must be parley or floor, got $bench_server" >&2; exit 2 ;;
+esac
 
 # Builds (mvn package, tests skipped) when the benchmark's class ($1), the runtime classpath or
 # the node's jar is missing, or older than the sources; a jar given in BENCH_SERVER_JAR is taken
@@ -26,9 +35,10 @@ bench_classpath() {
   echo "$(pwd)/benchmarks/target/classes:$(tr ':' '\n' <"$classpath" | grep -E "$1" | paste -sd:)"
 }
 
-# bench_start_node [NAME=VALUE...] -- [JVM ARGUMENTS...]: starts the node with those environment
-# variables and JVM arguments, sets `port`, `server` (its pid) and `data` (its data dir), and
-# returns once it listens.
+# bench_start_node [NAME=VALUE...] -- [JVM ARGUMENTS...]: starts the node (or the floor, which
+# takes the JVM arguments and ignores the rest) with those environment variables and JVM
+# arguments, sets `port`, `server` (its pid) and `data` (its data dir), exports
+# PARLEY_BENCH_SERVER (the report's server kind), and returns once it listens.
 bench_start_node() {
   local environment=()
   while [ "$1" != -- ]; do environment+=("$1"); shift; done
@@ -37,16 +47,24 @@ bench_start_node() {
   data=$(mktemp -d)
   # Authentication off (PARLEY_AUTH_MODE=none): the load generators say hello as any user, as
   # in the figures before authentication existed; a workload may set it back to jwt.
-  env PARLEY_AUTH_MODE=none "${environment[@]}" PARLEY_HTTP_PORT="$port" PARLEY_DATA_DIR="$data" PARLEY_LOG_LEVEL=WARN \
-    java "$@" -jar "$jar" >"$data/server.log" 2>&1 &
+  if [ "$bench_server" = floor ]; then
+    # the benchmarks' logback.xml named: the node's, also on the classpath, would be a second one
+    PARLEY_LOG_LEVEL=WARN java "$@" -Dlogback.configurationFile="$(pwd)/benchmarks/target/classes/logback.xml" \
+      -cp "$(pwd)/benchmarks/target/classes:$(cat "$classpath")" \
+      io.parley.benchmarks.floor.FloorRelay --port "$port" >"$data/server.log" 2>&1 &
+  else
+    env PARLEY_AUTH_MODE=none "${environment[@]}" PARLEY_HTTP_PORT="$port" PARLEY_DATA_DIR="$data" PARLEY_LOG_LEVEL=WARN \
+      java "$@" -jar "$jar" >"$data/server.log" 2>&1 &
+  fi
   server=$!
+  export PARLEY_BENCH_SERVER="$bench_server"
   trap bench_stop_node EXIT
   for _ in $(seq 300); do
     (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && return 0
     kill -0 "$server" 2>/dev/null || { cat "$data/server.log" >&2; exit 1; }
     sleep 0.2
   done
-  echo "the node did not listen on port $port within 60 s" >&2
+  echo "the $bench_server server did not listen on port $port within 60 s" >&2
   exit 1
 }
 

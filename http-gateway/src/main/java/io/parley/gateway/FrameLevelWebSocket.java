@@ -72,11 +72,12 @@ public final class FrameLevelWebSocket {
   /**
    * The response that upgrades the request to a WebSocket served by {@code messages}: it gets each
    * client message and sends strings, each a text frame. When it completes, the socket closes with
-   * {@code closeStatus}, read then.
+   * {@code closeStatus}, read then. Public for the benchmarks' transport floor ({@code
+   * io.parley.benchmarks.floor}), which serves its relay through this same path.
    *
    * @throws IllegalStateException if this Pekko HTTP no longer offers the frame-level entry point
    */
-  HttpResponse handle(
+  public HttpResponse handle(
       WebSocketUpgrade upgrade,
       Flow<InboundMessage, String, ?> messages,
       Supplier<CloseStatus> closeStatus,

@@ -126,6 +126,8 @@ public final class IdleBenchmark {
     r.put("options", W3Report.options(options, processes));
     r.put("machine", W3Report.machine(options, loadAtStart, ProcFs.loadAverage()));
     Map<String, Object> node = new LinkedHashMap<>();
+    // "parley" or "floor" (the transport floor, benchmarks/README.md), as bin/w3 starts it
+    node.put("kind", System.getenv("PARLEY_BENCH_SERVER"));
     node.put("pid", pid);
     node.put("openFileLimitSoft", nodeLimit.soft());
     node.put("openFileLimitHard", nodeLimit.hard());

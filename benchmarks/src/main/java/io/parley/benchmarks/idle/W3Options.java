@@ -44,7 +44,7 @@ record W3Options(
         --fd-reserve 500         descriptors left to the node for its own files
         --top-classes 20         classes listed by heap growth per connection
         --client-jvm-flags "-Xms256m -Xmx256m"
-        --out results/w3-<steps>.json""";
+        --out results/w3-<steps>.json  (w3-<steps>-floor.json against the transport floor)""";
 
   static W3Options parse(String[] args) {
     String url = "ws://127.0.0.1:8080";
@@ -99,7 +99,9 @@ record W3Options(
       }
     }
     if (out == null) {
-      out = Path.of("results", "w3-" + String.join("-", steps) + ".json");
+      // bin/w3 says which server it started: a floor run never overwrites a node's report
+      String floor = "floor".equals(System.getenv("PARLEY_BENCH_SERVER")) ? "-floor" : "";
+      out = Path.of("results", "w3-" + String.join("-", steps) + floor + ".json");
     }
     return new W3Options(
         url, serverPid, steps, roomSize, idleSeconds, quietSeconds, warmup, settleSeconds, sourceFirst,

@@ -335,6 +335,8 @@ public final class LoadGenerator {
     r.put("deliveries", del);
     // processes
     Map<String, Object> srv = new LinkedHashMap<>();
+    // "parley" or "floor" (the transport floor, benchmarks/README.md), as the scripts start it
+    srv.put("kind", System.getenv("PARLEY_BENCH_SERVER"));
     if (serverPid > 0) {
       srv.put("pid", serverPid);
       if (serverPids.length > 1) {

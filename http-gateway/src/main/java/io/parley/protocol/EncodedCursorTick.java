@@ -3,7 +3,9 @@ package io.parley.protocol;
 import io.parley.room.RoomUpdate;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -25,17 +27,25 @@ public final class EncodedCursorTick {
   private final String frame;
   /** Where each entry's object starts in {@link #frame}; an object is followed by a comma or the tail. */
   private final int[] starts;
+  /**
+   * Each entry's index by session: a room of hundreds whose sessions all moved must not cost a
+   * scan of the tick per receiver.
+   */
+  private final Map<String, Integer> bySession;
 
-  private EncodedCursorTick(List<Entry> entries, String frame, int[] starts) {
+  private EncodedCursorTick(
+      List<Entry> entries, String frame, int[] starts, Map<String, Integer> bySession) {
     this.entries = entries;
     this.frame = frame;
     this.starts = starts;
+    this.bySession = bySession;
   }
 
   /** Writes each cursor of the tick once, and the frame of them all. */
   public static EncodedCursorTick of(FrameEncoder encoder, List<RoomUpdate.CursorMoved> cursors) {
     List<Entry> entries = new ArrayList<>(cursors.size());
     int[] starts = new int[cursors.size()];
+    Map<String, Integer> bySession = new HashMap<>(cursors.size() * 2);
     StringBuilder frame = new StringBuilder(HEAD);
     for (int i = 0; i < cursors.size(); i++) {
       RoomUpdate.CursorMoved cursor = cursors.get(i);
@@ -46,8 +56,10 @@ public final class EncodedCursorTick {
       starts[i] = frame.length();
       frame.append(entry.json());
       entries.add(entry);
+      bySession.put(entry.sessionId(), i);
     }
-    return new EncodedCursorTick(List.copyOf(entries), frame.append(TAIL).toString(), starts);
+    return new EncodedCursorTick(
+        List.copyOf(entries), frame.append(TAIL).toString(), starts, bySession);
   }
 
   /** The frame of a receiver's held cursors: their objects in this order. */
@@ -65,8 +77,8 @@ public final class EncodedCursorTick {
    * frame without it, or nothing when its own cursor is all the tick holds.
    */
   public Optional<String> frameFor(String sessionId) {
-    int own = indexOf(sessionId);
-    if (own < 0) {
+    Integer own = bySession.get(sessionId);
+    if (own == null) {
       return Optional.of(frame);
     }
     if (entries.size() == 1) {
@@ -86,14 +98,5 @@ public final class EncodedCursorTick {
   /** The cursors of the tick, in its order. */
   public List<Entry> entries() {
     return entries;
-  }
-
-  private int indexOf(String sessionId) {
-    for (int i = 0; i < entries.size(); i++) {
-      if (entries.get(i).sessionId().equals(sessionId)) {
-        return i;
-      }
-    }
-    return -1;
   }
 }

@@ -746,7 +746,7 @@ public final class ConnectionActor {
     return Behaviors.same();
   }
 
-  /** A tick the node's fan-out did not encode (a room delivering as is, in tests). */
+  /** A tick the node's fan-out did not encode (one that delivers updates as they are). */
   private Behavior<SessionInbox> onRawCursors(RoomUpdate.Cursors tick) {
     return onEncodedCursors(EncodedCursorTick.of(encoder, tick.cursors()));
   }

@@ -12,6 +12,7 @@ import io.parley.limits.InvalidFrameWindow;
 import io.parley.persistence.RoomHistory;
 import io.parley.protocol.ClientFrame;
 import io.parley.protocol.DecodeResult;
+import io.parley.protocol.EncodedCursorTick;
 import io.parley.protocol.ErrorCode;
 import io.parley.protocol.FrameEncoder;
 import io.parley.room.CommandReply;
@@ -131,7 +132,7 @@ public final class ConnectionActor {
    * Cursors of other sessions held back while durable frames fill more than half the outbound
    * buffer, so that ephemeral signals never delay durable ones; the newest per session wins.
    */
-  private final Map<String, RoomUpdate.CursorMoved> heldCursors = new LinkedHashMap<>();
+  private final Map<String, String> heldCursors = new LinkedHashMap<>();
 
   /** Replaced by each accepted refresh. */
   private RoomAccess access;
@@ -364,7 +365,7 @@ public final class ConnectionActor {
         .onMessage(SessionReply.Missed.class, this::onMissed)
         .onMessage(HistoryRead.class, this::onHistoryRead)
         .onMessage(DrainBacklog.class, m -> continueCatchUp())
-        .onMessage(RoomUpdate.Cursors.class, this::onCursors)
+        .onMessage(RoomUpdate.Cursors.class, this::onRawCursors)
         .onMessage(EncodedUpdates.Cursors.class, c -> onCursors(c.tick()))
         .onMessage(RetryCursors.class, m -> sendHeldCursors())
         .onMessage(OutboundFull.class, this::onOutboundFull)
@@ -432,8 +433,8 @@ public final class ConnectionActor {
         .onMessage(FrameArrived.class, this::onFrame)
         .onMessage(EncodedUpdates.Event.class, e -> onEvent(e.delivered(), e.frame()))
         .onMessage(RoomUpdate.EventDelivered.class, e -> onEvent(e, null))
-        .onMessage(EncodedUpdates.Cursors.class, this::onEncodedCursors)
-        .onMessage(RoomUpdate.Cursors.class, this::onCursors)
+        .onMessage(EncodedUpdates.Cursors.class, c -> onEncodedCursors(c.tick()))
+        .onMessage(RoomUpdate.Cursors.class, this::onRawCursors)
         .onMessage(RetryCursors.class, m -> sendHeldCursors())
         .onMessage(OutboundFull.class, this::onOutboundFull)
         .onMessage(CommandReply.Accepted.class, this::onAccepted)
@@ -719,10 +720,10 @@ public final class ConnectionActor {
    * one frame, without this session's own cursor, unless durable frames fill more than half the
    * outbound buffer: then the cursors are held (the newest per session wins) until there is room.
    */
-  private Behavior<SessionInbox> onCursors(RoomUpdate.Cursors tick) {
-    for (RoomUpdate.CursorMoved cursor : tick.cursors()) {
+  private Behavior<SessionInbox> onCursors(EncodedCursorTick tick) {
+    for (EncodedCursorTick.Entry cursor : tick.entries()) {
       if (!cursor.sessionId().equals(sessionId)) {
-        heldCursors.put(cursor.sessionId(), cursor);
+        heldCursors.put(cursor.sessionId(), cursor.json());
       }
     }
     if (!timers.isTimerActive(new RetryCursors())) {
@@ -731,18 +732,23 @@ public final class ConnectionActor {
     return Behaviors.same();
   }
 
-  /** The tick's shared frame fits when nothing is held back and the tick has no own cursor. */
-  private Behavior<SessionInbox> onEncodedCursors(EncodedUpdates.Cursors encoded) {
-    boolean shared =
-        heldCursors.isEmpty()
-            && !timers.isTimerActive(new RetryCursors())
-            && out.size() <= out.capacity() / 2
-            && encoded.tick().cursors().stream().noneMatch(c -> c.sessionId().equals(sessionId));
-    if (!shared) {
-      return onCursors(encoded.tick());
+  /**
+   * When nothing is held back and there is room, the tick goes at once: the node's shared frame,
+   * or, when it holds this session's own cursor, that frame with it cut out.
+   */
+  private Behavior<SessionInbox> onEncodedCursors(EncodedCursorTick tick) {
+    if (!heldCursors.isEmpty()
+        || timers.isTimerActive(new RetryCursors())
+        || out.size() > out.capacity() / 2) {
+      return onCursors(tick);
     }
-    send(encoded.frame());
+    tick.frameFor(sessionId).ifPresent(this::send);
     return Behaviors.same();
+  }
+
+  /** A tick the node's fan-out did not encode (one that delivers updates as they are). */
+  private Behavior<SessionInbox> onRawCursors(RoomUpdate.Cursors tick) {
+    return onEncodedCursors(EncodedCursorTick.of(encoder, tick.cursors()));
   }
 
   private Behavior<SessionInbox> sendHeldCursors() {
@@ -753,7 +759,7 @@ public final class ConnectionActor {
       timers.startSingleTimer(new RetryCursors(), OUTBOUND_POLL);
       return Behaviors.same();
     }
-    send(encoder.cursors(heldCursors.values()));
+    send(EncodedCursorTick.frameOf(heldCursors.values()));
     heldCursors.clear();
     return Behaviors.same();
   }

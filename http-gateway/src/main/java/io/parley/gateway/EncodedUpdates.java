@@ -1,5 +1,6 @@
 package io.parley.gateway;
 
+import io.parley.protocol.EncodedCursorTick;
 import io.parley.protocol.FrameEncoder;
 import io.parley.room.NodeFanout;
 import io.parley.room.RoomUpdate;
@@ -19,10 +20,11 @@ public final class EncodedUpdates {
       implements SessionInbox, NoSerializationVerificationNeeded {}
 
   /**
-   * A cursor tick and its {@code cursors} frame with every cursor of the tick; a connection
-   * whose own cursor is in the tick, or which holds cursors back, builds its own frame instead.
+   * A cursor tick, each cursor written once: the frame of them all, which most connections share,
+   * and each cursor's part of it, which a connection whose own cursor is in the tick, or which
+   * holds cursors back, joins into its own frame.
    */
-  record Cursors(RoomUpdate.Cursors tick, String frame)
+  record Cursors(EncodedCursorTick tick)
       implements SessionInbox, NoSerializationVerificationNeeded {}
 
   /**
@@ -42,7 +44,7 @@ public final class EncodedUpdates {
           return new Event(delivered, encoder.event(delivered.version(), delivered.event()));
         }
         RoomUpdate.Cursors tick = (RoomUpdate.Cursors) update;
-        return new Cursors(tick, encoder.cursors(tick.cursors()));
+        return new Cursors(EncodedCursorTick.of(encoder, tick.cursors()));
       }
 
       @Override

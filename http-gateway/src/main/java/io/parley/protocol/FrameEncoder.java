@@ -189,14 +189,26 @@ public final class FrameEncoder {
     ObjectNode frame = frame("cursors");
     ArrayNode list = frame.putArray("cursors");
     for (RoomUpdate.CursorMoved cursor : cursors) {
-      ObjectNode node = list.addObject();
-      node.put("userId", cursor.userId());
-      node.put("sessionId", cursor.sessionId());
-      node.put("x", cursor.x());
-      node.put("y", cursor.y());
-      cursor.documentId().ifPresent(d -> node.put("document", d));
+      putCursor(list.addObject(), cursor);
     }
     return write(frame);
+  }
+
+  /**
+   * One cursor of a {@code cursors} frame, as the object {@link #cursors} writes for it in its
+   * list: {@link EncodedCursorTick} joins these into the frame.
+   */
+  String cursorEntry(RoomUpdate.CursorMoved cursor) {
+    return write(putCursor(json.createObjectNode(), cursor));
+  }
+
+  private static ObjectNode putCursor(ObjectNode node, RoomUpdate.CursorMoved cursor) {
+    node.put("userId", cursor.userId());
+    node.put("sessionId", cursor.sessionId());
+    node.put("x", cursor.x());
+    node.put("y", cursor.y());
+    cursor.documentId().ifPresent(d -> node.put("document", d));
+    return node;
   }
 
   /** The presence part of a room: its version and members. */

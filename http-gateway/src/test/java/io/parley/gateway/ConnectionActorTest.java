@@ -11,6 +11,7 @@ import io.parley.limits.ConnectionLimiter;
 import io.parley.persistence.RoomHistory;
 import io.parley.protocol.ClientFrame;
 import io.parley.protocol.DecodeResult;
+import io.parley.protocol.EncodedCursorTick;
 import io.parley.protocol.FrameEncoder;
 import io.parley.room.KeyOp;
 import io.parley.room.CommandReply;
@@ -171,17 +172,21 @@ class ConnectionActorTest {
   void aCursorFrameTheNodeEncodedIsSharedUnlessItHoldsTheConnectionsOwnCursor() {
     String own = hello(Optional.empty());
     frame();
+    FrameEncoder encoder = new FrameEncoder();
     RoomUpdate.CursorMoved bob = new RoomUpdate.CursorMoved("bob", "s-bob", 0.1, 0.2, Optional.empty());
-
-    connection.tell(new EncodedUpdates.Cursors(new RoomUpdate.Cursors(List.of(bob)), "shared"));
-    assertThat(socket.receiveMessage()).isEqualTo("shared");
-
     RoomUpdate.CursorMoved mine = new RoomUpdate.CursorMoved("ann", own, 0.5, 0.5, Optional.empty());
-    connection.tell(new EncodedUpdates.Cursors(new RoomUpdate.Cursors(List.of(mine, bob)), "shared"));
-    JsonNode cursors = frame();
-    assertThat(cursors.path("type").asText()).isEqualTo("cursors");
-    assertThat(cursors.path("cursors")).hasSize(1);
-    assertThat(cursors.path("cursors").get(0).path("sessionId").asText()).isEqualTo("s-bob");
+
+    EncodedCursorTick others = EncodedCursorTick.of(encoder, List.of(bob));
+    connection.tell(new EncodedUpdates.Cursors(others));
+    assertThat(socket.receiveMessage()).isSameAs(others.frame());
+
+    connection.tell(new EncodedUpdates.Cursors(EncodedCursorTick.of(encoder, List.of(mine, bob))));
+    assertThat(socket.receiveMessage()).isEqualTo(encoder.cursors(List.of(bob)));
+
+    // a tick of its own cursor alone sends nothing: the next frame is the tick after it
+    connection.tell(new EncodedUpdates.Cursors(EncodedCursorTick.of(encoder, List.of(mine))));
+    connection.tell(new EncodedUpdates.Cursors(others));
+    assertThat(socket.receiveMessage()).isSameAs(others.frame());
   }
 
   @Test

@@ -24,9 +24,10 @@ import scala.runtime.BoxedUnit;
 
 /**
  * The one Parley stage of a WebSocket's stream, between {@link FrameLevelWebSocket}'s messages and
- * the {@link ConnectionActor}: it takes the place of a decoding map, a metrics map, an {@code
- * ActorSink}, a pre-materialized outbound queue (a stream, an interpreter and an actor of its own),
- * a kill switch, a lazy concatenation and two termination watchers.
+ * the {@link ConnectionActor}. One stage, because an idle connection pays for every stage it has
+ * (a stage logic, its ports and connections, its async-callback set), and for an outbound queue
+ * that is a stream of its own, an interpreter and an actor more: W3 measured 51 KiB of heap per
+ * idle connection with a chain of eight stages and such a queue, 40 KiB with this stage.
  *
  * <p>In: each client message, decoded, goes to the actor as a {@link ConnectionActor.FrameArrived};
  * the next one is read only once the actor acknowledged it, so a client cannot flood the actor. The

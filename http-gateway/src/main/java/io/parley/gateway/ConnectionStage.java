@@ -112,14 +112,15 @@ final class ConnectionStage extends GraphStage<FlowShape<InboundMessage, String>
 
               @Override
               public void onUpstreamFinish() {
-                connection.tell(new ConnectionActor.StreamEnded());
+                // closed first: the actor that hears of the end finds nothing more to queue
                 queue.close();
+                connection.tell(new ConnectionActor.StreamEnded());
               }
 
               @Override
               public void onUpstreamFailure(Throwable cause) {
-                connection.tell(new ConnectionActor.StreamFailed(cause));
                 queue.close();
+                connection.tell(new ConnectionActor.StreamFailed(cause));
               }
             });
         setHandler(

@@ -46,17 +46,17 @@ import org.apache.pekko.cluster.sharding.typed.javadsl.EntityRef;
  * connection goes, so does the session. Catching up on missed events is {@link CatchUp}; the
  * order of delivery is {@link DeliveryOrder}.
  *
- * <p>Inbound frames arrive one at a time (the stream waits for {@link Ack}), which bounds what a
- * client can push at it; while the session is being opened the one waiting frame is held back.
+ * <p>Inbound frames arrive one at a time from the connection's {@link ConnectionStage}, which
+ * waits for an {@link Ack} of each before it reads the next: that bounds what a client can push at
+ * it; while the session is being opened the one waiting frame is held back. What it sends goes
+ * into the {@link OutboundQueue} the stage writes from.
  */
 public final class ConnectionActor {
 
-  /** Lets the inbound stream send the next frame. */
+  /** Lets the connection's stage send the next frame. */
   public enum Ack {
     INSTANCE
   }
-
-  record StreamStarted(ActorRef<Ack> ack) implements SessionInbox {}
 
   record FrameArrived(ActorRef<Ack> ack, DecodeResult result) implements SessionInbox {}
 
@@ -229,7 +229,6 @@ public final class ConnectionActor {
 
   private Behavior<SessionInbox> awaitingHello() {
     return Behaviors.receive(SessionInbox.class)
-        .onMessage(StreamStarted.class, this::ackStart)
         .onMessage(FrameArrived.class, this::beforeWelcome)
         .onMessage(
             HelloTimedOut.class,
@@ -244,11 +243,6 @@ public final class ConnectionActor {
         .onMessage(StreamEnded.class, m -> Behaviors.stopped())
         .onMessage(StreamFailed.class, m -> Behaviors.stopped())
         .build();
-  }
-
-  private Behavior<SessionInbox> ackStart(StreamStarted started) {
-    started.ack().tell(Ack.INSTANCE);
-    return Behaviors.same();
   }
 
   private Behavior<SessionInbox> beforeWelcome(FrameArrived arrived) {

@@ -58,10 +58,17 @@ public final class FrameLevelWebSocket {
   private final LoggingAdapter log;
   private final int maxMessageBytes;
 
+  /**
+   * Built once: a connection's handler flow stays referenced for as long as its socket is open,
+   * and a blueprint of its own for every connection would cost each one a few KiB.
+   */
+  private final BidiFlow<FrameEvent, FrameHandler.Output, Object, FrameEvent, NotUsed> pekkoStack;
+
   public FrameLevelWebSocket(ActorSystem<?> system, int maxMessageBytes) {
     this.settings = ServerSettings.apply(system.settings().config()).websocketSettings();
     this.log = Logging.getLogger(system.classicSystem(), FrameLevelWebSocket.class);
     this.maxMessageBytes = maxMessageBytes;
+    this.pekkoStack = pekkoStack();
   }
 
   /** Whether this Pekko HTTP offers the frame-level entry point on {@code upgrade}. */
@@ -111,7 +118,7 @@ public final class FrameLevelWebSocket {
 
   private Flow<FrameEvent, FrameEvent, NotUsed> frames(
       Flow<InboundMessage, String, ?> messages, Supplier<CloseStatus> closeStatus) {
-    return pekkoStack()
+    return pekkoStack
         .atop(
             BidiFlow.fromGraph(
                 new TextMessages(maxMessageBytes, closeStatus, CLOSE_TIMEOUT)))

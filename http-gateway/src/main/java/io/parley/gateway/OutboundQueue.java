@@ -1,77 +1,59 @@
 package io.parley.gateway;
 
-import java.time.Duration;
-import java.util.Optional;
-import java.util.concurrent.Executor;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
-import org.apache.pekko.NotUsed;
-import org.apache.pekko.actor.typed.ActorSystem;
-import org.apache.pekko.japi.Pair;
-import org.apache.pekko.stream.BoundedSourceQueue;
-import org.apache.pekko.stream.KillSwitches;
-import org.apache.pekko.stream.QueueOfferResult;
-import org.apache.pekko.stream.SharedKillSwitch;
-import org.apache.pekko.stream.javadsl.Source;
 
 /**
- * The frames waiting to be written to one client, bounded in number and, once the connection
- * closes, in time: what a client does not read can never take more than the buffer, nor hold it
- * longer than the drain timeout. The frame that says why the connection closes is kept apart and
- * always comes last, so it still reaches a client that resumes reading after the queued frames
- * were dropped.
+ * The frames waiting to be written to one client, bounded in number: what a client does not read
+ * can never take more than the buffer. The frame that says why the connection closes is kept
+ * apart and always comes last, so it still reaches a client that resumes reading after the queued
+ * frames were dropped.
+ *
+ * <p>The {@link ConnectionActor} offers from its thread; the connection's {@link ConnectionStage}
+ * takes from the stream's, and bounds in time how long a closed queue may still hold frames. It is
+ * a plain thread-safe queue rather than a stream of its own, so that a connection runs one stream
+ * interpreter, not two: the stage is woken through {@link Listener} only when it waits for a frame
+ * (and once at the close), never per frame while the client keeps up. A linked queue, because an
+ * idle connection's buffer is empty: an array of the buffer's capacity would cost 4 KiB each.
  */
 final class OutboundQueue {
 
-  private final BoundedSourceQueue<String> queue;
+  /** Wakes the stage that writes the frames; called from the thread that offers or closes. */
+  interface Listener {
+    void wake();
+  }
+
+  private final Queue<String> frames = new ConcurrentLinkedQueue<>();
+  private final AtomicInteger size = new AtomicInteger();
   private final int capacity;
-  private final Source<String, NotUsed> frames;
-  private final SharedKillSwitch queuedFrames = KillSwitches.shared("outbound-queued-frames");
   private final AtomicReference<LastFrame> lastFrame = new AtomicReference<>();
   private final AtomicBoolean closed = new AtomicBoolean();
-  private final Executor afterDrainTimeout;
+  /** Set by the stage, when it finds the queue empty, to be woken by the next offer. */
+  private final AtomicBoolean waiting = new AtomicBoolean();
 
-  /**
-   * @param afterDrainTimeout runs a task once the drain timeout has passed: how long a closing
-   *     connection's client gets to read what is queued for it
-   */
-  OutboundQueue(
-      Pair<BoundedSourceQueue<String>, Source<String, NotUsed>> queued,
-      int capacity,
-      Executor afterDrainTimeout) {
-    this.queue = queued.first();
+  private volatile Listener listener;
+
+  OutboundQueue(int capacity) {
     this.capacity = capacity;
-    this.afterDrainTimeout = afterDrainTimeout;
-    this.frames =
-        queued
-            .second()
-            .via(queuedFrames.flow())
-            // Lazily: plain concat would prefetch from both sides, reading the last frame at once.
-            .concatLazy(Source.lazySource(this::lastFrameIfAny));
   }
 
-  /** A queue of {@code capacity} frames, dropped if still queued {@code drainTimeout} after the close. */
-  static OutboundQueue open(ActorSystem<?> system, int capacity, Duration drainTimeout) {
-    return new OutboundQueue(
-        Source.<String>queue(capacity).preMaterialize(system),
-        capacity,
-        task -> system.scheduler().scheduleOnce(drainTimeout, task, system.executionContext()));
-  }
-
-  /** The frames to write, in order, the last frame after the others; it ends once closed and written. */
-  Source<String, NotUsed> frames() {
-    return frames;
-  }
-
-  private Source<String, NotUsed> lastFrameIfAny() {
-    return Optional.ofNullable(lastFrame.get())
-        .map(last -> Source.single(last.frame()))
-        .orElseGet(Source::empty);
-  }
-
-  /** Queues a frame; false when the queue is full (the client is not keeping up). */
+  /** Queues a frame; false when the queue is full (the client is not keeping up) or closed. */
   boolean offer(String frame) {
-    return queue.offer(frame) == QueueOfferResult.enqueued();
+    if (closed.get()) {
+      return false;
+    }
+    if (size.incrementAndGet() > capacity) {
+      size.decrementAndGet();
+      return false;
+    }
+    frames.add(frame);
+    if (waiting.compareAndSet(true, false)) {
+      wake();
+    }
+    return true;
   }
 
   /**
@@ -90,7 +72,7 @@ final class OutboundQueue {
 
   /** Frames queued and not yet written. */
   int size() {
-    return queue.size();
+    return size.get();
   }
 
   int capacity() {
@@ -98,22 +80,65 @@ final class OutboundQueue {
   }
 
   /**
-   * Ends the stream after the frames already queued and the last frame; the socket then closes
-   * with {@link #closeStatus()}. A client that has not read the queued frames by the drain timeout loses them (it
-   * resumes from the last version it applied) but still gets the last frame before the close.
-   * Safe to call from any thread, more than once.
+   * Ends the frames after those already queued and the last frame; the socket then closes with
+   * {@link #closeStatus()}. The stage drops what the client has not read by the drain timeout (it
+   * resumes from the last version it applied), but still writes the last frame. Safe to call from
+   * any thread, more than once.
    */
   void close() {
-    if (!closed.compareAndSet(false, true)) {
-      return;
+    if (closed.compareAndSet(false, true)) {
+      // always, not only when the stage waits: the drain timeout starts now
+      wake();
     }
-    try {
-      queue.complete();
-    } catch (IllegalStateException alreadyEnded) {
-      // The stream ended first (the client went away, or the node is stopping): there is
-      // nothing left to close. Checking isCompleted() first would race with that.
+  }
+
+  boolean isClosed() {
+    return closed.get();
+  }
+
+  // ---- the stage's side
+
+  /** The stage that writes the frames, once it runs; it looks at the queue after this. */
+  void listen(Listener stage) {
+    listener = stage;
+  }
+
+  /** The next frame to write, or null: then the next offer wakes the stage. */
+  String poll() {
+    String frame = frames.poll();
+    if (frame == null) {
+      waiting.set(true);
+      // an offer between the poll and the flag did not see the flag: look once more
+      frame = frames.poll();
+      if (frame != null) {
+        waiting.set(false);
+      }
     }
-    afterDrainTimeout.execute(queuedFrames::shutdown);
+    if (frame != null) {
+      size.decrementAndGet();
+    }
+    return frame;
+  }
+
+  /** The frame that says why, if one was set. */
+  String lastFrame() {
+    LastFrame last = lastFrame.get();
+    return last == null ? null : last.frame();
+  }
+
+  /** Drops the frames still queued (the drain timeout passed, or the stream ended); closes. */
+  void drop() {
+    closed.set(true);
+    while (frames.poll() != null) {
+      size.decrementAndGet();
+    }
+  }
+
+  private void wake() {
+    Listener stage = listener;
+    if (stage != null) {
+      stage.wake();
+    }
   }
 
   private record LastFrame(String frame, CloseStatus status) {}

@@ -21,13 +21,11 @@ import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
 import org.apache.pekko.http.javadsl.model.ws.WebSocketUpgrade;
 import org.apache.pekko.stream.javadsl.Flow;
-import org.apache.pekko.stream.javadsl.Sink;
-import org.apache.pekko.stream.typed.javadsl.ActorSink;
 
 /**
- * Builds the stream of one WebSocket: inbound messages, size-checked ({@link FrameLevelWebSocket})
- * and decoded, go to a new {@link ConnectionActor}; what the actor sends goes out through a
- * bounded queue.
+ * Builds the stream of one WebSocket: inbound messages, size-checked ({@link FrameLevelWebSocket}),
+ * go through one {@link ConnectionStage}, which decodes them for a new {@link ConnectionActor} and
+ * writes what the actor queues in a bounded {@link OutboundQueue}.
  */
 public final class WebSocketConnections {
 
@@ -74,12 +72,10 @@ public final class WebSocketConnections {
    * WebSocket with the access its token gave it; it fails, releasing the lease, if no connection
    * actor could be started.
    *
-   * <p>The two directions are not coupled the way {@code Flow.fromSinkAndSourceCoupled} couples
-   * them: that cancels the outbound side, and drops the frames still queued for the client, the
-   * moment the inbound side ends, which it does when the connection actor stops. Here the end of
-   * the inbound side (the client closed, or the actor stopped) closes the outbound queue instead:
-   * the client gets what is queued and the frame saying why, then the close with its status, and
-   * the queue's drain timeout bounds how long that may take.
+   * <p>The end of the inbound side (the client closed, or the actor stopped) does not cancel the
+   * outbound side: it closes the outbound queue, so the client gets what is queued and the frame
+   * saying why, then the close with its status, and the drain timeout bounds how long that may
+   * take.
    */
   public CompletionStage<HttpResponse> connect(
       WebSocketUpgrade upgrade,
@@ -92,8 +88,7 @@ public final class WebSocketConnections {
       return CompletableFuture.failedFuture(
           new IllegalStateException("this Pekko HTTP does not serve WebSocket frames"));
     }
-    OutboundQueue queue =
-        OutboundQueue.open(system, settings.outboundBufferFrames(), settings.closeDrainTimeout());
+    OutboundQueue queue = new OutboundQueue(settings.outboundBufferFrames());
     return spawner
         .spawn(
             ConnectionActor.create(
@@ -111,8 +106,7 @@ public final class WebSocketConnections {
         .handleAsync(
             (connection, failure) -> {
               if (failure != null) {
-                // no stream will ever end to release them
-                queue.close();
+                // no stream will ever end to release it
                 lease.release();
                 throw new IllegalStateException("no connection actor could be started", failure);
               }
@@ -124,38 +118,32 @@ public final class WebSocketConnections {
 
   private Flow<InboundMessage, String, NotUsed> flow(
       ActorRef<SessionInbox> connection, OutboundQueue queue, ConnectionLimiter.Lease lease) {
-    Sink<InboundMessage, NotUsed> inbound =
-        Flow.<InboundMessage>create()
-            .watchTermination(
-                (notUsed, done) -> {
-                  done.whenCompleteAsync((ok, failure) -> queue.close(), system.executionContext());
-                  return NotUsed.getInstance();
-                })
-            .map(this::read)
-            .map(metrics::frameIn)
-            .to(
-                ActorSink.actorRefWithBackpressure(
-                    connection,
-                    ConnectionActor.FrameArrived::new,
-                    ConnectionActor.StreamStarted::new,
-                    ConnectionActor.Ack.INSTANCE,
-                    new ConnectionActor.StreamEnded(),
-                    ConnectionActor.StreamFailed::new));
-    return Flow.fromSinkAndSource(inbound, queue.frames().map(metrics::frameOut))
-        .watchTermination(
-            (notUsed, done) -> {
-              // only a socket that is really open is told to reconnect when the node drains
-              drain.opened(connection);
-              metrics.connectionOpened();
-              done.whenCompleteAsync(
-                  (ok, failure) -> {
-                    metrics.connectionClosed();
-                    lease.release();
-                    drain.closed(connection);
-                  },
-                  system.executionContext());
-              return NotUsed.getInstance();
-            });
+    return Flow.fromGraph(
+        new ConnectionStage(
+            connection,
+            queue,
+            settings.closeDrainTimeout(),
+            message -> metrics.frameIn(read(message)),
+            new ConnectionStage.Lifecycle() {
+              @Override
+              public void opened() {
+                // only a socket that is really open is told to reconnect when the node drains
+                drain.opened(connection);
+                metrics.connectionOpened();
+              }
+
+              @Override
+              public void frameOut(String frame) {
+                metrics.frameOut(frame);
+              }
+
+              @Override
+              public void closed() {
+                metrics.connectionClosed();
+                lease.release();
+                drain.closed(connection);
+              }
+            }));
   }
 
   /** A whole message, already bounded by the frame limit ({@link MessageAssembler}). */

@@ -36,6 +36,7 @@ import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.cluster.sharding.typed.testkit.javadsl.TestEntityRef;
 import org.apache.pekko.stream.javadsl.Sink;
+import org.apache.pekko.stream.javadsl.Source;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -74,10 +75,7 @@ class ConnectionActorTest {
     room = testKit.createTestProbe(RoomCommand.class);
     socket = testKit.createTestProbe(String.class);
     ActorRef<String> written = socket.getRef();
-    OutboundQueue outbound =
-        OutboundQueue.open(
-            testKit.system(), settings.outboundBufferFrames(), settings.closeDrainTimeout());
-    outbound.frames().runWith(Sink.foreach(written::tell), testKit.system());
+    OutboundQueue outbound = new OutboundQueue(settings.outboundBufferFrames());
     acks = testKit.createTestProbe(ConnectionActor.Ack.class);
     historyReads.clear();
     RoomHistory history =
@@ -102,8 +100,27 @@ class ConnectionActorTest {
                 Clock.systemUTC(),
                 RoomAccess.unauthenticated(),
                 AuthFixtures.off()));
-    connection.tell(new ConnectionActor.StreamStarted(acks.getRef()));
-    acks.expectMessage(ConnectionActor.Ack.INSTANCE);
+    // the client sends nothing through the stage: the tests send FrameArrived themselves
+    Source.<InboundMessage>never()
+        .via(
+            new ConnectionStage(
+                connection,
+                outbound,
+                settings.closeDrainTimeout(),
+                message -> {
+                  throw new AssertionError("no client message expected");
+                },
+                new ConnectionStage.Lifecycle() {
+                  @Override
+                  public void opened() {}
+
+                  @Override
+                  public void frameOut(String frame) {}
+
+                  @Override
+                  public void closed() {}
+                }))
+        .runWith(Sink.foreach(written::tell), testKit.system());
   }
 
   /** Opens the session; its id, as the room got it. */

@@ -3,113 +3,71 @@ package io.parley.gateway;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.parley.protocol.ErrorCode;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
-import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
-import org.apache.pekko.stream.javadsl.Source;
-import org.apache.pekko.stream.testkit.TestSubscriber;
-import org.apache.pekko.stream.testkit.javadsl.TestSink;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeEach;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 
 /**
- * What a client does not read can never take more than the outbound buffer, nor hold it longer
- * than the drain timeout; the frame that says why the connection closes always comes last.
+ * The queue between a connection actor and its stage, without a stream: bounded, in order, and
+ * waking the stage only when it waits (and at the close). {@code ConnectionStageTest} has the
+ * stream's side: the drain timeout and the last frame.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class OutboundQueueTest {
 
-  private final ActorTestKit testKit = ActorTestKit.create();
-  /** The drain timeout, run by hand: each task is what happens once it has passed. */
-  private final List<Runnable> drainTimeouts = new CopyOnWriteArrayList<>();
+  private final AtomicInteger wakes = new AtomicInteger();
 
-  @AfterAll
-  void stop() {
-    testKit.shutdownTestKit();
-  }
-
-  @BeforeEach
-  void clear() {
-    drainTimeouts.clear();
-  }
-
-  private OutboundQueue queueOf(int capacity) {
-    return new OutboundQueue(
-        Source.<String>queue(capacity).preMaterialize(testKit.system()), capacity, drainTimeouts::add);
-  }
-
-  private TestSubscriber.Probe<String> client(OutboundQueue queue) {
-    return queue.frames().runWith(TestSink.create(testKit.system()), testKit.system());
+  @Test
+  void itHoldsAtMostItsCapacityInOrder() {
+    OutboundQueue queue = new OutboundQueue(2);
+    assertThat(queue.offer("a")).isTrue();
+    assertThat(queue.offer("b")).isTrue();
+    assertThat(queue.offer("c")).isFalse();
+    assertThat(queue.size()).isEqualTo(2);
+    assertThat(queue.poll()).isEqualTo("a");
+    assertThat(queue.offer("d")).isTrue();
+    assertThat(queue.poll()).isEqualTo("b");
+    assertThat(queue.poll()).isEqualTo("d");
+    assertThat(queue.poll()).isNull();
+    assertThat(queue.size()).isZero();
   }
 
   @Test
-  void aClientThatReadsNothingHoldsAtMostTheBufferThenGetsItAllAndTheLastFrame() {
-    OutboundQueue queue = queueOf(4);
+  void theStageIsWokenByAnOfferOnlyWhenItFoundTheQueueEmpty() {
+    OutboundQueue queue = new OutboundQueue(4);
+    queue.listen(wakes::incrementAndGet);
+    queue.offer("a");
+    queue.offer("b");
+    assertThat(wakes).hasValue(0);
 
-    List<String> accepted = new ArrayList<>();
-    for (int i = 0; i < 100; i++) {
-      if (queue.offer("frame " + i)) {
-        accepted.add("frame " + i);
-      }
-      assertThat(queue.size()).isLessThanOrEqualTo(4);
-    }
-    // Beyond the queue, the stream holds a few frames in flight, as the socket does.
-    assertThat(accepted).hasSizeBetween(4, 20);
-    queue.offerLast("error: slow_consumer", CloseStatus.forError(ErrorCode.SLOW_CONSUMER));
-    queue.close();
-
-    TestSubscriber.Probe<String> client = client(queue);
-    client.request(100);
-    List<String> written = new ArrayList<>();
-    for (int i = 0; i <= accepted.size(); i++) {
-      written.add(client.expectNext());
-    }
-    client.expectComplete();
-    accepted.add("error: slow_consumer");
-    assertThat(written).isEqualTo(accepted);
+    queue.poll();
+    queue.poll();
+    assertThat(queue.poll()).isNull();
+    queue.offer("c");
+    queue.offer("d");
+    assertThat(wakes).hasValue(1);
   }
 
   @Test
-  void aClientThatReadsAgainAfterTheDrainTimeoutLosesTheQueuedFramesButGetsTheLastOne() {
-    OutboundQueue queue = queueOf(4);
-    for (int i = 0; i < 4; i++) {
-      assertThat(queue.offer("frame " + i)).isTrue();
-    }
-    queue.offerLast("error: slow_consumer", CloseStatus.forError(ErrorCode.SLOW_CONSUMER));
-    queue.close();
-    TestSubscriber.Probe<String> client = client(queue);
-    client.request(1);
-    assertThat(client.expectNext()).isEqualTo("frame 0");
-
-    assertThat(drainTimeouts).hasSize(1);
-    drainTimeouts.get(0).run();
-
-    client.request(10);
-    assertThat(client.expectNext()).isEqualTo("error: slow_consumer");
-    client.expectComplete();
-  }
-
-  @Test
-  void withoutALastFrameTheStreamEndsAfterTheQueuedFrames() {
-    OutboundQueue queue = queueOf(2);
-    queue.offer("bye");
-    queue.close();
-
-    TestSubscriber.Probe<String> client = client(queue);
-    client.request(10);
-    assertThat(client.expectNext()).isEqualTo("bye");
-    client.expectComplete();
-  }
-
-  @Test
-  void closingTwiceIsHarmlessAndNothingIsQueuedAfterIt() {
-    OutboundQueue queue = queueOf(1);
+  void closingWakesTheStageOnceAndRefusesWhatComesAfter() {
+    OutboundQueue queue = new OutboundQueue(1);
+    queue.listen(wakes::incrementAndGet);
     queue.close();
     queue.close();
+    assertThat(wakes).hasValue(1);
     assertThat(queue.offer("late")).isFalse();
-    assertThat(drainTimeouts).hasSize(1);
+    assertThat(queue.isClosed()).isTrue();
+  }
+
+  @Test
+  void theFirstLastFrameWinsAndDroppingKeepsIt() {
+    OutboundQueue queue = new OutboundQueue(4);
+    assertThat(queue.closeStatus()).isEqualTo(CloseStatus.NORMAL);
+    queue.offer("queued");
+    queue.offerLast("error: slow_consumer", CloseStatus.forError(ErrorCode.SLOW_CONSUMER));
+    queue.offerLast("later", CloseStatus.NORMAL);
+    queue.drop();
+    assertThat(queue.size()).isZero();
+    assertThat(queue.poll()).isNull();
+    assertThat(queue.lastFrame()).isEqualTo("error: slow_consumer");
+    assertThat(queue.closeStatus()).isEqualTo(CloseStatus.forError(ErrorCode.SLOW_CONSUMER));
   }
 }

@@ -24,7 +24,7 @@ COPY --from=build /src/cluster-config/target/parley.jar /app/parley.jar
 
 ENV PARLEY_HTTP_HOST=0.0.0.0 \
     PARLEY_DATA_DIR=/var/lib/parley \
-    PARLEY_JAVA_OPTS="-XX:MaxRAMPercentage=65 -XX:+ExitOnOutOfMemoryError"
+    PARLEY_JAVA_OPTS="-XX:MaxRAMPercentage=65 -XX:+UseParallelGC -XX:+ExitOnOutOfMemoryError"
 
 # http (WebSocket, SSE, REST), management (/ready, /alive, cluster HTTP), remoting (cluster)
 EXPOSE 8080 7626 25520

@@ -36,18 +36,6 @@ class ClusterLayersTest {
   }
 
   @Test
-  void everyLayerRunsOneDispatcherThreadPerCoreAndAtLeastTwo() {
-    for (String mode : List.of("local", "local-cluster", "kubernetes")) {
-      Config config = layer(mode, Map.of());
-      for (String dispatcher : List.of("default-dispatcher", "internal-dispatcher")) {
-        Config pool = config.getConfig("pekko.actor." + dispatcher + ".fork-join-executor");
-        assertThat(pool.getInt("parallelism-min")).as(mode + " " + dispatcher).isEqualTo(2);
-        assertThat(pool.getDouble("parallelism-factor")).as(mode + " " + dispatcher).isEqualTo(1.0);
-      }
-    }
-  }
-
-  @Test
   void localIsItsOwnSeedNode() {
     Config config = layer("local", Map.of());
     Config seeds = ClusterFormation.seedNodes(config, "parley");

@@ -76,32 +76,19 @@ public final class FloorRelay implements AutoCloseable {
   }
 
   /**
-   * Parley's Pekko HTTP settings (its gateway.conf: keep-alive pings, connection limit), its
-   * gateway defaults (frame limit, outbound buffer, heartbeat interval) and a node's dispatcher
-   * threads (its base.conf), under -D overrides.
+   * Parley's Pekko HTTP settings (its gateway.conf: keep-alive pings, connection limit) and its
+   * gateway defaults (frame limit, outbound buffer, heartbeat interval), under -D overrides.
    */
   private static Config config() {
     return ConfigFactory.defaultOverrides()
         .withFallback(ConfigFactory.parseResources("parley/floor.conf"))
         .withFallback(ConfigFactory.parseResources("parley/gateway.conf"))
-        .withFallback(nodeDispatchers())
         .withFallback(ConfigFactory.defaultReference())
         .resolve();
   }
 
-  private static Config nodeDispatchers() {
-    Config node = ConfigFactory.parseResources("parley/cluster/base.conf");
-    return node.withOnlyPath("pekko.actor.default-dispatcher")
-        .withFallback(node.withOnlyPath("pekko.actor.internal-dispatcher"));
-  }
-
   public int port() {
     return binding.localAddress().getPort();
-  }
-
-  /** The settings the relay runs with. */
-  Config settings() {
-    return system.settings().config();
   }
 
   /** Rooms with at least one connected socket. */

@@ -27,7 +27,11 @@ final class JvmProbe {
       Map<String, Long> nativeCommittedKiB,
       double seconds) {}
 
-  private static final Pattern HEAP_USED = Pattern.compile("heap\\s+total \\d+K, used (\\d+)K");
+  /**
+   * One line per heap of the collector: G1's one ("garbage-first heap total …K, used …K"), the
+   * parallel and serial collectors' young and old generations; the heap in use is their sum.
+   */
+  private static final Pattern HEAP_USED = Pattern.compile("total \\d+K, used (\\d+)K");
   private static final Pattern METASPACE_USED = Pattern.compile("Metaspace\\s+used (\\d+)K");
   private static final Pattern NMT_TOTAL = Pattern.compile("^Total: reserved=(\\d+)KB, committed=(\\d+)KB.*$");
   private static final Pattern NMT_ROW = Pattern.compile("^-\\s+(.+?) \\(reserved=(\\d+)KB, committed=(\\d+)KB\\).*$");
@@ -49,7 +53,7 @@ final class JvmProbe {
     String heapInfo = run("GC.heap_info");
     Map<String, Long> nmt = nativeMemory(run("VM.native_memory", "summary"));
     return new HeapFigures(
-        find(HEAP_USED, heapInfo),
+        heapUsedKiB(heapInfo),
         find(METASPACE_USED, heapInfo),
         histogram,
         nmt,
@@ -69,6 +73,25 @@ final class JvmProbe {
       }
     }
     return committed;
+  }
+
+  /** The heap in use, in KiB, from {@code GC.heap_info} of any of the JDK's usual collectors. */
+  static long heapUsedKiB(String heapInfo) {
+    return sum(HEAP_USED, heapInfo);
+  }
+
+  private static long sum(Pattern pattern, String text) {
+    Matcher m = pattern.matcher(text);
+    long sum = 0;
+    boolean any = false;
+    while (m.find()) {
+      sum += Long.parseLong(m.group(1));
+      any = true;
+    }
+    if (!any) {
+      throw new IllegalStateException("no " + pattern + " in:\n" + text);
+    }
+    return sum;
   }
 
   private static long find(Pattern pattern, String text) {

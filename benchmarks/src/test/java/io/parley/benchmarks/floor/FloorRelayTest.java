@@ -39,15 +39,6 @@ class FloorRelayTest {
   }
 
   @Test
-  void itRunsWithTheDispatcherThreadsOfANode() {
-    for (String dispatcher : java.util.List.of("default-dispatcher", "internal-dispatcher")) {
-      String path = "pekko.actor." + dispatcher + ".fork-join-executor.parallelism-min";
-      // a node's base.conf sets 2 (ClusterLayersTest); Pekko's own default is 8 and 4
-      assertThat(relay.settings().getInt(path)).as(dispatcher).isEqualTo(2);
-    }
-  }
-
-  @Test
   void helloIsAnsweredWithAWelcomeTheClientsAccept() throws Exception {
     Client ann = Client.open("welcome-room");
     ann.send("{\"type\":\"hello\",\"userId\":\"ann\",\"name\":\"ann\"}");

@@ -335,8 +335,8 @@ class RoomEntityTest {
       TestProbe<SessionInbox> tab1 = join("s-alice", "alice");
       TestProbe<SessionInbox> tab2 = connection();
 
-      CommandResult<RoomCommand, RoomEvent, RoomState> result =
-          room.runCommand(new RoomCommand.OpenSession("s-alice-2", "alice", "Alice (phone)", "#000000", tab2.getRef()));
+      JoinResult result =
+          runJoin(new RoomCommand.OpenSession("s-alice-2", "alice", "Alice (phone)", "#000000", tab2.getRef()));
 
       RoomEvent opened = new RoomEvent.SessionOpened("alice", "s-alice-2", "Alice (phone)", "#000000", tab2.getRef(), NOW);
       assertEquals(List.of(opened), result.events());
@@ -370,8 +370,8 @@ class RoomEntityTest {
     void anInvalidOpenSessionIsRefusedToTheConnectionWithoutAnEvent() {
       TestProbe<SessionInbox> connection = connection();
 
-      CommandResult<RoomCommand, RoomEvent, RoomState> result =
-          room.runCommand(new RoomCommand.OpenSession("s1", "alice", "Al\u0000ice", "#1e90ff", connection.getRef()));
+      JoinResult result =
+          runJoin(new RoomCommand.OpenSession("s1", "alice", "Al\u0000ice", "#1e90ff", connection.getRef()));
 
       assertTrue(result.hasNoEvents());
       assertEquals(RoomState.empty(), result.state());
